@@ -1,0 +1,299 @@
+//! The response envelope: `ActionStatus`, `ErrorCode`, `ErrorInfo`, `ErrorDisplay`, and the
+//! per-item [`ResultItem`].
+//!
+//! Success is `ErrorCode == 0`. A missing `ActionStatus` and `"ErrorInfo":"0"` on success are
+//! tolerated; a body without `ErrorCode` counts as success only when `ActionStatus` is `"OK"`.
+
+use std::fmt;
+
+use serde::de::{DeserializeOwned, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::{Error, ErrorCode};
+
+/// How much of a bad body an error quotes.
+const EXCERPT_CHARS: usize = 160;
+
+/// The envelope fields of every response.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// `"OK"` or `"FAIL"`; absent from some real responses.
+    #[serde(
+        rename = "ActionStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub action_status: Option<String>,
+    /// 0 on success.
+    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<ErrorCode>,
+    /// Error details; some successes carry `"0"`.
+    #[serde(
+        rename = "ErrorInfo",
+        default,
+        deserialize_with = "lenient_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error_info: Option<String>,
+    /// Text meant for end users (sns calls).
+    #[serde(
+        rename = "ErrorDisplay",
+        default,
+        deserialize_with = "lenient_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error_display: Option<String>,
+}
+
+impl Envelope {
+    /// The envelope of a success.
+    pub fn ok() -> Self {
+        Self {
+            action_status: Some("OK".to_owned()),
+            error_code: Some(ErrorCode::OK),
+            error_info: Some(String::new()),
+            error_display: Some(String::new()),
+        }
+    }
+
+    /// The envelope of a failure.
+    pub fn fail(code: ErrorCode, info: impl Into<String>) -> Self {
+        Self {
+            action_status: Some("FAIL".to_owned()),
+            error_code: Some(code),
+            error_info: Some(info.into()),
+            error_display: Some(String::new()),
+        }
+    }
+}
+
+/// One item's outcome in a batch call: `{To_Account, ResultCode, ResultInfo}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultItem {
+    /// The account the item was about.
+    #[serde(rename = "To_Account", default)]
+    pub to_account: String,
+    /// 0 on success.
+    #[serde(rename = "ResultCode")]
+    pub result_code: ErrorCode,
+    /// Empty on success.
+    #[serde(
+        rename = "ResultInfo",
+        default,
+        deserialize_with = "lenient_string_or_empty"
+    )]
+    pub result_info: String,
+}
+
+impl ResultItem {
+    /// A successful item.
+    pub fn ok(to_account: impl Into<String>) -> Self {
+        Self {
+            to_account: to_account.into(),
+            result_code: ErrorCode::OK,
+            result_info: String::new(),
+        }
+    }
+
+    /// A failed item.
+    pub fn failed(to_account: impl Into<String>, code: ErrorCode, info: impl Into<String>) -> Self {
+        Self {
+            to_account: to_account.into(),
+            result_code: code,
+            result_info: info.into(),
+        }
+    }
+
+    /// `ResultCode == 0`.
+    pub fn is_ok(&self) -> bool {
+        self.result_code.is_ok()
+    }
+}
+
+/// Checks the status and the envelope of a response body; `Ok` means `ErrorCode == 0`.
+pub fn check(status: u16, body: &[u8]) -> Result<(), Error> {
+    if status != 200 {
+        return Err(Error::HttpStatus {
+            status,
+            excerpt: excerpt(body),
+        });
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::EmptyBody { status });
+    }
+    let envelope: Envelope = serde_json::from_slice(body).map_err(|source| Error::Decode {
+        status,
+        excerpt: excerpt(body),
+        source,
+    })?;
+    match envelope.error_code {
+        Some(code) if code.is_ok() => Ok(()),
+        Some(code) => Err(Error::Api {
+            code,
+            info: envelope.error_info.unwrap_or_default(),
+            display: envelope.error_display.unwrap_or_default(),
+        }),
+        None if envelope.action_status.as_deref() == Some("OK") => Ok(()),
+        None => Err(Error::Decode {
+            status,
+            excerpt: excerpt(body),
+            source: serde::de::Error::missing_field("ErrorCode"),
+        }),
+    }
+}
+
+/// Decodes a whole response: status, envelope, then the payload `R`.
+pub fn decode<R: DeserializeOwned>(status: u16, body: &[u8]) -> Result<R, Error> {
+    check(status, body)?;
+    serde_json::from_slice(body).map_err(|source| Error::Decode {
+        status,
+        excerpt: excerpt(body),
+        source,
+    })
+}
+
+/// The first characters of a body, lossily decoded, for error messages.
+pub fn excerpt(body: &[u8]) -> String {
+    let head = &body[..body.len().min(EXCERPT_CHARS * 4)];
+    let text = String::from_utf8_lossy(head);
+    let mut out: String = text
+        .chars()
+        .take(EXCERPT_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().count() > EXCERPT_CHARS || head.len() < body.len() {
+        out.push('…');
+    }
+    out
+}
+
+fn lenient_string<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
+    de.deserialize_any(LenientString)
+}
+
+fn lenient_string_or_empty<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
+    Ok(de.deserialize_any(LenientString)?.unwrap_or_default())
+}
+
+/// Accepts a string, a number, a boolean or null where a message string is expected.
+struct LenientString;
+
+impl<'de> Visitor<'de> for LenientString {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string, a number or null")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn success_variants_are_accepted() {
+        for body in [
+            r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ErrorDisplay":""}"#,
+            r#"{"ErrorCode":0}"#,
+            r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"0"}"#,
+            r#"{"ActionStatus":"OK"}"#,
+            r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":null,"Extra":[1,2,{"a":null}]}"#,
+        ] {
+            check(200, body.as_bytes()).unwrap_or_else(|e| panic!("{body}: {e}"));
+        }
+    }
+
+    #[test]
+    fn non_zero_code_is_an_api_error_even_with_ok_status() {
+        let body =
+            br#"{"ActionStatus":"OK","ErrorCode":30001,"ErrorInfo":"bad","ErrorDisplay":"shown"}"#;
+        match check(200, body) {
+            Err(Error::Api {
+                code,
+                info,
+                display,
+            }) => {
+                assert_eq!(code, ErrorCode::SNS_BAD_PARAMETER);
+                assert_eq!(info, "bad");
+                assert_eq!(display, "shown");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn hostile_bodies_are_typed_errors() {
+        assert!(matches!(
+            check(502, b"<html>Bad Gateway</html>"),
+            Err(Error::HttpStatus { status: 502, ref excerpt }) if excerpt.contains("Bad Gateway")
+        ));
+        assert!(matches!(
+            check(200, b""),
+            Err(Error::EmptyBody { status: 200 })
+        ));
+        assert!(matches!(check(200, b"  \n"), Err(Error::EmptyBody { .. })));
+        assert!(matches!(
+            check(200, b"<html><body>oops</body></html>"),
+            Err(Error::Decode { status: 200, ref excerpt, .. }) if excerpt.starts_with("<html>")
+        ));
+        assert!(matches!(
+            check(200, br#"{"ActionStatus":"OK","ErrorCode":0,"Err"#),
+            Err(Error::Decode { .. })
+        ));
+        assert!(matches!(
+            check(200, br#"{"ErrorCode":"0"}"#),
+            Err(Error::Decode { .. })
+        ));
+        assert!(matches!(check(200, br#"{}"#), Err(Error::Decode { .. })));
+        assert!(matches!(check(200, b"[1,2]"), Err(Error::Decode { .. })));
+    }
+
+    #[test]
+    fn excerpt_is_bounded_and_marks_truncation() {
+        let long = "x".repeat(10_000);
+        let text = excerpt(long.as_bytes());
+        assert_eq!(text.chars().count(), EXCERPT_CHARS + 1);
+        assert!(text.ends_with('…'));
+        assert_eq!(excerpt(b"short\nbody"), "short body");
+        assert_eq!(excerpt(&[0xff, 0xfe, b'a']), "\u{fffd}\u{fffd}a");
+    }
+
+    #[test]
+    fn result_item_tolerates_missing_info() {
+        let item: ResultItem =
+            serde_json::from_str(r#"{"To_Account":"id1","ResultCode":0}"#).unwrap();
+        assert_eq!(item, ResultItem::ok("id1"));
+    }
+}
