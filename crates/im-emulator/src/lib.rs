@@ -1,1 +1,287 @@
-//! stub
+//! A local, in-memory emulator of the Tencent Cloud Chat REST API's account and relationship
+//! calls, for development and tests. It speaks the wire protocol, so any client can use it.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = im_emulator::Emulator::builder().start().await?;
+//! let client = emulator.client()?;           // an im_core::Client signed for the emulator
+//! println!("serving on {}", emulator.base_url());
+//! # Ok(()) }
+//! ```
+//!
+//! # What it checks, as the service does
+//!
+//! - The query: `sdkappid` (missing: 60012; another app: 70020), `usersig` (empty: 70002;
+//!   malformed: 70003; SDKAppID mismatch: 70014; identifier mismatch: 70013; expired: 70001;
+//!   HMAC mismatch: 70009), then that `identifier` is the app admin (30004 on `v4/sns/*`, 70403
+//!   on the account calls). `random` must be a u32 when present.
+//! - The body: not a JSON object: 60003; `From_Account` missing: 30001 (not a string: 60015);
+//!   fields of the wrong type: 30001; more than 1000 items (100 for the account calls): the
+//!   whole request fails with 30001 (70402).
+//! - Every answer is HTTP 200 with the envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`,
+//!   `ErrorDisplay`) after the call's own fields.
+//!
+//! # Semantics
+//!
+//! - Accounts: `account_import` is idempotent; `multiaccount_import` lists invalid UserIDs in
+//!   `FailAccounts`; `account_check` answers `Imported` / `NotImported`; `account_delete` removes
+//!   the account and every relation other accounts hold with it (70107 per item when unknown).
+//!   Each account starts with `AllowType_Type_NeedConfirm`, as on the service.
+//! - `friend_import`: one way; per item: unknown account 30003, self or already a friend 30001,
+//!   3000 friends 30010, more than 32 groups 30011. `From_Account` unknown: 30003 for the whole
+//!   request. Failed items are listed in `Fail_Account`.
+//! - `friend_add`: `Add_Type_Both` (default) makes both sides, `Add_Type_Single` one. Without
+//!   `ForceAddFlags: 1` the target's AllowType applies: NeedConfirm answers 30539 (pending, no
+//!   friendship), DenyAny 30516. Already a friend (both sides for Both): 30001; blocked by me:
+//!   30515; I am blocked: 30525; 3000 friends: 30010 (mine) or 30014 (the target's).
+//! - `friend_get`: pages of [`DEFAULT_FRIEND_PAGE_SIZE`] in the order the friendships were made,
+//!   `NextStartIndex` / `CompleteFlag` / `FriendNum`; `StandardSequence` grows on every change of
+//!   standard fields, `CustomSequence` on custom ones; a request carrying the current value of
+//!   either gets that category left out.
+#![deny(missing_docs)]
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
+mod server;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use im_core::{Client, Clock, SecretKey, SystemClock};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use state::AllowType;
+
+/// SDKAppID the emulator uses unless told otherwise.
+pub const DEFAULT_SDKAPPID: u64 = 1_400_000_000;
+/// Secret key the emulator uses unless told otherwise.
+pub const DEFAULT_SECRET_KEY: &str = "emulator-secret-key-not-for-production";
+/// Admin identifier the emulator uses unless told otherwise.
+pub const DEFAULT_ADMIN: &str = "administrator";
+/// Friends per friend_get page unless told otherwise.
+pub const DEFAULT_FRIEND_PAGE_SIZE: usize = 100;
+
+/// Entry point: see [`Emulator::builder`].
+#[derive(Debug)]
+pub struct Emulator;
+
+impl Emulator {
+    /// A builder with the default app (see the `DEFAULT_*` constants).
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder {
+            sdkappid: DEFAULT_SDKAPPID,
+            secret_key: SecretKey::new(DEFAULT_SECRET_KEY),
+            admin: DEFAULT_ADMIN.to_owned(),
+            friend_page_size: DEFAULT_FRIEND_PAGE_SIZE,
+            clock: Arc::new(SystemClock),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        }
+    }
+}
+
+/// Configures and starts an emulator.
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    sdkappid: u64,
+    secret_key: SecretKey,
+    admin: String,
+    friend_page_size: usize,
+    clock: Arc<dyn Clock>,
+    listen: SocketAddr,
+}
+
+impl EmulatorBuilder {
+    /// The app's SDKAppID.
+    pub fn sdkappid(mut self, sdkappid: u64) -> Self {
+        self.sdkappid = sdkappid;
+        self
+    }
+
+    /// The app's secret key, used to verify UserSigs.
+    pub fn secret_key(mut self, key: impl Into<SecretKey>) -> Self {
+        self.secret_key = key.into();
+        self
+    }
+
+    /// The app admin identifier.
+    pub fn admin(mut self, admin: impl Into<String>) -> Self {
+        self.admin = admin.into();
+        self
+    }
+
+    /// Friends per friend_get page (at least 1).
+    pub fn friend_page_size(mut self, size: usize) -> Self {
+        self.friend_page_size = size.max(1);
+        self
+    }
+
+    /// The clock for UserSig expiry and add times.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, a free port).
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Binds and starts serving on the current tokio runtime.
+    pub async fn start(self) -> std::io::Result<RunningEmulator> {
+        let listener = TcpListener::bind(self.listen).await?;
+        let addr = listener.local_addr()?;
+        let app = Arc::new(server::App {
+            signer: im_core::usersig::UserSigSigner::new(self.sdkappid, self.secret_key.clone()),
+            admin: self.admin.clone(),
+            clock: self.clock,
+            world: Mutex::new(state::World::new(state::Limits {
+                friend_page_size: self.friend_page_size,
+            })),
+        });
+        let (stop, stopped) = oneshot::channel::<()>();
+        let router = server::router(Arc::clone(&app));
+        let task = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            if let Err(err) = axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
+                tracing::error!(error = %err, "emulator server stopped");
+            }
+        });
+        Ok(RunningEmulator {
+            addr,
+            sdkappid: self.sdkappid,
+            secret_key: self.secret_key,
+            admin: self.admin,
+            app,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}
+
+/// A running emulator. Dropping it stops the server.
+#[derive(Debug)]
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    sdkappid: u64,
+    secret_key: SecretKey,
+    admin: String,
+    app: Arc<server::App>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for server::App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("admin", &self.admin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningEmulator {
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, for `IM_BASE_URL` or `ClientBuilder::base_url`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The SDKAppID it serves.
+    pub fn sdkappid(&self) -> u64 {
+        self.sdkappid
+    }
+
+    /// The admin identifier it accepts.
+    pub fn admin(&self) -> &str {
+        &self.admin
+    }
+
+    /// The secret key it verifies with.
+    pub fn secret_key(&self) -> &SecretKey {
+        &self.secret_key
+    }
+
+    /// A client builder already pointed at this emulator with its app and admin.
+    pub fn client_builder(&self) -> im_core::ClientBuilder {
+        Client::builder(self.sdkappid, self.secret_key.clone(), self.admin.clone())
+            .base_url(self.base_url())
+    }
+
+    /// A client for this emulator.
+    pub fn client(&self) -> Result<Client, im_core::Error> {
+        self.client_builder().build()
+    }
+
+    /// The friends of `account` in friend_get order (empty for an unknown account).
+    pub fn friends_of(&self, account: &str) -> Vec<String> {
+        let world = self
+            .app
+            .world
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        world
+            .accounts
+            .get(account)
+            .map(|a| a.friends.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether `account` is imported.
+    pub fn has_account(&self, account: &str) -> bool {
+        let world = self
+            .app
+            .world
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        world.accounts.contains_key(account)
+    }
+
+    /// Sets an account's `AllowType` directly (the service sets it through the profile calls).
+    /// Returns `false` for an unknown account.
+    pub fn set_allow_type(&self, account: &str, allow_type: AllowType) -> bool {
+        let mut world = self
+            .app
+            .world
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match world.accounts.get_mut(account) {
+            Some(a) => {
+                a.allow_type = allow_type;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Stops accepting connections and waits for the server to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

@@ -112,6 +112,18 @@ impl FriendAddItem {
         self.add_wording = Some(wording.into());
         self
     }
+
+    /// Checks this item as entry `index` of a request (the index goes into the field name).
+    pub fn check(&self, index: usize) -> Result<(), ValidationError> {
+        let field = |name: &str| format!("AddFriendItem[{index}].{name}");
+        check::user_id(|| field("To_Account"), &self.to_account)?;
+        limits::check_add_source(|| field("AddSource"), &self.add_source)?;
+        limits::check_remark(|| field("Remark"), self.remark.as_deref())?;
+        if let Some(group) = &self.group {
+            limits::check_group_name(|| field("GroupName"), group)?;
+        }
+        limits::check_add_wording(|| field("AddWording"), self.add_wording.as_deref())
+    }
 }
 
 impl Validate for FriendAdd {
@@ -119,14 +131,7 @@ impl Validate for FriendAdd {
         check::user_id(|| "From_Account", &self.from_account)?;
         check::count("AddFriendItem", self.items.len(), MAX_ITEMS_PER_REQUEST)?;
         for (index, item) in self.items.iter().enumerate() {
-            let field = |name: &str| format!("AddFriendItem[{index}].{name}");
-            check::user_id(|| field("To_Account"), &item.to_account)?;
-            limits::check_add_source(|| field("AddSource"), &item.add_source)?;
-            limits::check_remark(|| field("Remark"), item.remark.as_deref())?;
-            if let Some(group) = &item.group {
-                limits::check_group_name(|| field("GroupName"), group)?;
-            }
-            limits::check_add_wording(|| field("AddWording"), item.add_wording.as_deref())?;
+            item.check(index)?;
         }
         Ok(())
     }

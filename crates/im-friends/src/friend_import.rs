@@ -121,7 +121,8 @@ impl FriendImportItem {
         self
     }
 
-    pub(crate) fn check(&self, index: usize) -> Result<(), ValidationError> {
+    /// Checks this item as entry `index` of a request (the index goes into the field name).
+    pub fn check(&self, index: usize) -> Result<(), ValidationError> {
         let field = |name: &str| format!("AddFriendItem[{index}].{name}");
         check::user_id(|| field("To_Account"), &self.to_account)?;
         limits::check_add_source(|| field("AddSource"), &self.add_source)?;

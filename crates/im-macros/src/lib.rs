@@ -11,7 +11,7 @@ use proc_macro::TokenStream;
 
 /// Declares a REST endpoint on a request struct with named fields.
 ///
-/// ```ignore
+/// ```text
 /// #[im_api(path = "v4/sns/friend_get", rate = 200, response = FriendGetResponse)]
 /// pub struct FriendGet {
 ///     #[serde(rename = "From_Account")]
