@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod batch;
 mod client;
 mod clock;
 mod endpoint;

@@ -13,7 +13,7 @@ use im_core::{Clock, ErrorCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::state::{Refusal, World};
+use crate::state::{self, Refusal, World};
 
 /// What every request handler shares.
 pub(crate) struct App {
@@ -53,8 +53,10 @@ async fn handle(
 fn admin_code(path: &str) -> ErrorCode {
     if path.starts_with("v4/sns/") {
         ErrorCode::SNS_ADMIN_REQUIRED
-    } else {
+    } else if path.starts_with("v4/im_open_login_svc/") {
         ErrorCode::ACCOUNT_ADMIN_REQUIRED
+    } else {
+        ErrorCode::ADMIN_REQUIRED
     }
 }
 
@@ -93,6 +95,61 @@ impl App {
             "v4/sns/friend_get" => {
                 require_from_account(&value)?;
                 reply(world.friend_get(decode(value)?))
+            }
+            "v4/sns/friend_update" => {
+                require_from_account(&value)?;
+                reply(world.friend_update(decode(value)?))
+            }
+            "v4/sns/friend_delete" => {
+                require_from_account(&value)?;
+                reply(world.friend_delete(decode(value)?))
+            }
+            "v4/sns/friend_delete_all" => {
+                require_from_account(&value)?;
+                reply(world.friend_delete_all(decode(value)?))
+            }
+            "v4/sns/friend_check" => {
+                require_from_account(&value)?;
+                reply(world.friend_check(decode(value)?))
+            }
+            "v4/sns/friend_get_list" => {
+                require_from_account(&value)?;
+                reply(world.friend_get_list(decode(value)?))
+            }
+            "v4/sns/black_list_add" => {
+                require_from_account(&value)?;
+                reply(world.black_list_add(decode(value)?, now))
+            }
+            "v4/sns/black_list_delete" => {
+                require_from_account(&value)?;
+                reply(world.black_list_delete(decode(value)?))
+            }
+            "v4/sns/black_list_get" => {
+                require_from_account(&value)?;
+                reply(world.black_list_get(decode(value)?))
+            }
+            "v4/sns/black_list_check" => {
+                require_from_account(&value)?;
+                reply(world.black_list_check(decode(value)?))
+            }
+            "v4/sns/group_add" => {
+                require_from_account(&value)?;
+                reply(world.group_add(decode(value)?))
+            }
+            "v4/sns/group_delete" => {
+                require_from_account(&value)?;
+                reply(world.group_delete(decode(value)?))
+            }
+            "v4/sns/group_get" => {
+                require_from_account(&value)?;
+                reply(world.group_get(decode(value)?))
+            }
+            "v4/profile/portrait_set" => {
+                require_from_account(&value)?;
+                reply(world.portrait_set(decode::<state::profile::PortraitSet>(value)?))
+            }
+            "v4/profile/portrait_get" => {
+                reply(world.portrait_get(decode::<state::profile::PortraitGet>(value)?))
             }
             _ => Err(Refusal::new(
                 ErrorCode::BAD_RESOURCE_URL,

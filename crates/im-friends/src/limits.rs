@@ -116,8 +116,8 @@ pub(crate) fn is_custom_name(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
-/// Shorthand for the optional remark check.
-pub(crate) fn check_remark(
+/// An optional remark: at most 96 bytes.
+pub fn check_remark(
     field: impl FnOnce() -> String,
     remark: Option<&str>,
 ) -> Result<(), ValidationError> {
@@ -127,8 +127,8 @@ pub(crate) fn check_remark(
     }
 }
 
-/// Shorthand for the optional add-wording check.
-pub(crate) fn check_add_wording(
+/// An optional add wording: at most 256 bytes.
+pub fn check_add_wording(
     field: impl FnOnce() -> String,
     wording: Option<&str>,
 ) -> Result<(), ValidationError> {

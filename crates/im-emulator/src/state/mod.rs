@@ -93,7 +93,7 @@ impl FriendRecord {
     }
 
     /// The standard fields, in the order the service lists them.
-    fn standard_values(&self, out: &mut Vec<TagValue>) {
+    pub(crate) fn standard_values(&self, out: &mut Vec<TagValue>) {
         out.push(TagValue::new(Tag::ADD_SOURCE, self.add_source.as_str()));
         if let Some(remark) = &self.remark {
             out.push(TagValue::new(Tag::REMARK, remark.as_str()));
@@ -107,7 +107,7 @@ impl FriendRecord {
         }
     }
 
-    fn custom_values(&self, out: &mut Vec<TagValue>) {
+    pub(crate) fn custom_values(&self, out: &mut Vec<TagValue>) {
         for (tag, value) in &self.custom {
             out.push(TagValue::new(Tag::new(tag.clone()), value.clone()));
         }
@@ -134,7 +134,7 @@ pub(crate) struct Account {
 
 impl Account {
     /// Adds the groups `names` that are new; `Err` when that would pass the group limit.
-    fn ensure_groups(&mut self, names: &[String]) -> Result<bool, ()> {
+    pub(crate) fn ensure_groups(&mut self, names: &[String]) -> Result<bool, ()> {
         let new: Vec<&String> = {
             let mut new: Vec<&String> = Vec::new();
             for name in names {
@@ -173,13 +173,10 @@ fn item_failure(to: &str, code: ErrorCode, info: &str) -> ResultItem {
     ResultItem::failed(to, code, info)
 }
 
-fn fail_accounts(results: &[ResultItem]) -> Vec<String> {
-    results
-        .iter()
-        .filter(|item| !item.is_ok())
-        .map(|item| item.to_account.clone())
-        .collect()
-}
+mod blocklist;
+mod groups;
+pub(crate) mod profile;
+mod relations;
 
 impl World {
     pub fn new(limits: Limits) -> Self {
@@ -189,7 +186,16 @@ impl World {
         }
     }
 
-    fn existing(&self, from: &str) -> Outcome<&Account> {
+    pub(crate) fn account_mut(&mut self, from: &str) -> Outcome<&mut Account> {
+        self.accounts.get_mut(from).ok_or_else(|| {
+            Refusal::new(
+                ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                format!("Err_SNS_Account_Not_Exist: From_Account {from:?} is not imported"),
+            )
+        })
+    }
+
+    pub(crate) fn existing(&self, from: &str) -> Outcome<&Account> {
         self.accounts.get(from).ok_or_else(|| {
             Refusal::new(
                 ErrorCode::SNS_ACCOUNT_NOT_FOUND,
@@ -198,13 +204,18 @@ impl World {
         })
     }
 
-    fn check_from(&self, from: &str) -> Outcome<()> {
+    pub(crate) fn check_from(&self, from: &str) -> Outcome<()> {
         check::user_id(|| "From_Account", from)
             .map_err(|err| Refusal::new(ErrorCode::SNS_BAD_PARAMETER, err.to_string()))?;
         self.existing(from).map(|_| ())
     }
 
-    fn check_item_count(field: &str, len: usize, max: usize, code: ErrorCode) -> Outcome<()> {
+    pub(crate) fn check_item_count(
+        field: &str,
+        len: usize,
+        max: usize,
+        code: ErrorCode,
+    ) -> Outcome<()> {
         check::count(field, len, max).map_err(|err| Refusal::new(code, err.to_string()))
     }
 
@@ -375,7 +386,7 @@ impl World {
                 Err((code, info)) => item_failure(&to, code, &info),
             });
         }
-        let failed = fail_accounts(&results);
+        let failed = im_friends::failed_accounts(&results);
         Ok(FriendImportResponse::new(results, failed, Vec::new()))
     }
 
@@ -399,7 +410,7 @@ impl World {
                 Err((code, info)) => item_failure(&to, code, info),
             });
         }
-        let failed = fail_accounts(&results);
+        let failed = im_friends::failed_accounts(&results);
         Ok(FriendAddResponse::new(results, failed))
     }
 
