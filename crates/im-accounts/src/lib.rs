@@ -6,6 +6,7 @@
 pub mod account_check;
 pub mod account_delete;
 pub mod account_import;
+pub mod batch;
 pub mod multiaccount_import;
 
 pub use account_check::{AccountCheck, AccountCheckResponse, AccountCheckResult, AccountStatus};

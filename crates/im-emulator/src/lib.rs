@@ -52,6 +52,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use server::RequestRecord;
 pub use state::AllowType;
 
 /// SDKAppID the emulator uses unless told otherwise.
@@ -140,6 +141,7 @@ impl EmulatorBuilder {
             world: Mutex::new(state::World::new(state::Limits {
                 friend_page_size: self.friend_page_size,
             })),
+            log: Mutex::new(Vec::new()),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let router = server::router(Arc::clone(&app));
@@ -235,6 +237,24 @@ impl RunningEmulator {
             .get(account)
             .map(|a| a.friends.keys().cloned().collect())
             .unwrap_or_default()
+    }
+
+    /// The authenticated requests served so far, oldest first.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.app
+            .log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.app
+            .log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 
     /// Whether `account` is imported.

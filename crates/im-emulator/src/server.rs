@@ -21,6 +21,43 @@ pub(crate) struct App {
     pub admin: String,
     pub clock: Arc<dyn Clock>,
     pub world: Mutex<World>,
+    pub log: Mutex<Vec<RequestRecord>>,
+}
+
+/// One authenticated request with a JSON body, as the emulator saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// The API path, e.g. `v4/sns/friend_import`.
+    pub path: String,
+    /// `From_Account`, when the body has one.
+    pub from_account: Option<String>,
+    /// The length of the body's item list (`AddFriendItem`, `To_Account`, `Accounts`, ...).
+    pub items: usize,
+}
+
+/// The list fields whose length a [`RequestRecord`] keeps.
+const ITEM_FIELDS: [&str; 7] = [
+    "AddFriendItem",
+    "UpdateItem",
+    "To_Account",
+    "Accounts",
+    "CheckItem",
+    "DeleteItem",
+    "GroupName",
+];
+
+fn record(path: &str, body: &serde_json::Value) -> RequestRecord {
+    RequestRecord {
+        path: path.to_owned(),
+        from_account: body
+            .get("From_Account")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned),
+        items: ITEM_FIELDS
+            .iter()
+            .find_map(|key| body.get(*key).and_then(serde_json::Value::as_array))
+            .map_or(0, Vec::len),
+    }
 }
 
 pub(crate) fn router(app: Arc<App>) -> Router {
@@ -75,6 +112,10 @@ impl App {
                 "Err_Json_Parse: the body must be a JSON object",
             ));
         }
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(record(path, &value));
         let now = self.clock.unix_now() as i64;
         let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
         match path {

@@ -1,42 +1,17 @@
 //! The SDK client against the emulator on a loopback port: the three friend calls, paging,
 //! partial failures, the account calls and every refusal of a bad request or UserSig.
 
+mod common;
+
 use std::collections::HashSet;
+
+use common::*;
 
 use im_accounts::{AccountCheck, AccountDelete, AccountImport, AccountStatus, MultiaccountImport};
 use im_core::usersig::UserSigSigner;
 use im_core::{Client, Error, ErrorCode, ManualClock};
 use im_emulator::{AllowType, Emulator, RunningEmulator};
 use im_friends::*;
-
-const SOURCE: &str = "AddSource_Type_Test";
-
-async fn start() -> (RunningEmulator, Client) {
-    let emulator = Emulator::builder().start().await.unwrap();
-    let client = emulator.client().unwrap();
-    (emulator, client)
-}
-
-async fn import_accounts(client: &Client, ids: &[String]) {
-    for chunk in ids.chunks(100) {
-        let response = client
-            .call(&MultiaccountImport::new(chunk.to_vec()))
-            .await
-            .unwrap();
-        assert!(response.fail_accounts.is_empty());
-    }
-}
-
-fn users(prefix: &str, n: usize) -> Vec<String> {
-    (0..n).map(|i| format!("{prefix}{i:04}")).collect()
-}
-
-fn api_code<T: std::fmt::Debug>(result: Result<T, Error>) -> ErrorCode {
-    match result {
-        Err(Error::Api { code, .. }) => code,
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn import_then_page_through_1200_friends() {
