@@ -14,7 +14,7 @@
 //! - The query: `sdkappid` (missing: 60012; another app: 70020), `usersig` (empty: 70002;
 //!   malformed: 70003; SDKAppID mismatch: 70014; identifier mismatch: 70013; expired: 70001;
 //!   HMAC mismatch: 70009), then that `identifier` is the app admin (30004 on `v4/sns/*`, 70403
-//!   on the account calls). `random` must be a u32 when present.
+//!   on the account calls, 60010 elsewhere). `random` must be a u32 when present.
 //! - The body: not a JSON object: 60003; `From_Account` missing: 30001 (not a string: 60015);
 //!   fields of the wrong type: 30001; more than 1000 items (100 for the account calls): the
 //!   whole request fails with 30001 (70402).
@@ -23,21 +23,50 @@
 //!
 //! # Semantics
 //!
+//! Each account starts with `AllowType_Type_NeedConfirm`, as on the service. Limits: 3000
+//! friends, 32 friend groups, 1000 blocklist entries, 1000 items per sns request and 100 per
+//! account request. Per-item failures are listed in `Fail_Account`; an unknown `From_Account`
+//! fails the whole request with 30003.
+//!
 //! - Accounts: `account_import` is idempotent; `multiaccount_import` lists invalid UserIDs in
 //!   `FailAccounts`; `account_check` answers `Imported` / `NotImported`; `account_delete` removes
 //!   the account and every relation other accounts hold with it (70107 per item when unknown).
-//!   Each account starts with `AllowType_Type_NeedConfirm`, as on the service.
 //! - `friend_import`: one way; per item: unknown account 30003, self or already a friend 30001,
-//!   3000 friends 30010, more than 32 groups 30011. `From_Account` unknown: 30003 for the whole
-//!   request. Failed items are listed in `Fail_Account`.
+//!   3000 friends 30010, more than 32 groups 30011.
 //! - `friend_add`: `Add_Type_Both` (default) makes both sides, `Add_Type_Single` one. Without
 //!   `ForceAddFlags: 1` the target's AllowType applies: NeedConfirm answers 30539 (pending, no
-//!   friendship), DenyAny 30516. Already a friend (both sides for Both): 30001; blocked by me:
-//!   30515; I am blocked: 30525; 3000 friends: 30010 (mine) or 30014 (the target's).
+//!   friendship), DenyAny 30516. Already a friend (both sides for Both): 30001; target in my
+//!   blocklist: 30515; I am in the target's blocklist: 30525 (forced or not); 3000 friends: 30010
+//!   (mine) or 30014 (the target's). An item without `AddSource` is accepted.
 //! - `friend_get`: pages of [`DEFAULT_FRIEND_PAGE_SIZE`] in the order the friendships were made,
-//!   `NextStartIndex` / `CompleteFlag` / `FriendNum`; `StandardSequence` grows on every change of
-//!   standard fields, `CustomSequence` on custom ones; a request carrying the current value of
-//!   either gets that category left out.
+//!   with `NextStartIndex` / `CompleteFlag` / `FriendNum`. `StandardSequence` grows on every
+//!   change of standard fields (friends made or lost, remark, groups), `CustomSequence` on custom
+//!   ones; a request carrying the current value of either gets that category left out.
+//! - `friend_update`: only `Tag_SNS_IM_Remark`, `Tag_SNS_IM_Group` and `Tag_SNS_Custom_*`; any
+//!   other tag or a bad value fails the item (30001) and nothing of it is applied; a non-friend
+//!   fails with 31704; new groups count towards the 32 (30011).
+//! - `friend_delete`: `Delete_Type_Single` (default) removes one side, `Delete_Type_Both` both; a
+//!   non-friend fails with 31704. `friend_delete_all` does the same for every friend.
+//! - `friend_check`: Single answers `AWithB` / `NoRelation`; Both also `BothWay` / `BWithA`. An
+//!   unknown account fails (30003) with `NoRelation`.
+//! - `friend_get_list`: exactly the requested tags, in request order: the standard friend fields
+//!   always (empty values when unset), custom fields and `Tag_Profile_IM_Nick` /
+//!   `Tag_Profile_IM_AllowType` / `Tag_Profile_IM_Image` of the friend when set; a non-friend
+//!   fails with 31704.
+//! - `black_list_add`: removes the friendship both ways; self 30001, unknown 30003, already
+//!   blocked 30001, full 30013. `black_list_delete` fails per item (30001) for an account not
+//!   in the list. `black_list_get` pages by `MaxLimited` in the order entries were added, with
+//!   `AddBlackTimeStamp`, the next `StartIndex` (0 on the last page) and `CurruentSequence`,
+//!   which grows on every change. `black_list_check`: `AWithB` / `BWithA` / `BothWay` /
+//!   `BlackCheckResult_Type_NO`.
+//! - `group_add`: creates groups (an existing name or passing 32 fails the request with 30001 /
+//!   30011) and puts the given friends in them (a non-friend fails with 32216); `group_delete`
+//!   removes groups (an unknown name fails the request with 30001) and takes them off every
+//!   friend; `group_get` lists groups with `FriendNumber` and, with `NeedFriend`, members.
+//!   `CurrentSequence` grows on every change of the group set.
+//! - `v4/profile/portrait_set` / `portrait_get` handle `Tag_Profile_IM_AllowType` and
+//!   `Tag_Profile_IM_Nick` (other tags: 40001; unknown account: 40003), so that AllowType can
+//!   be changed over the wire.
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
