@@ -6,8 +6,14 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
+use std::num::NonZeroU32;
+
+use crate::rate::{Burst, PathLimiters};
 use crate::usersig::UserSigSigner;
-use crate::{envelope, Clock, Endpoint, Error, ErrorCode, Region, SecretKey, SystemClock};
+use crate::{
+    envelope, Clock, Endpoint, Error, ErrorCode, RateLimit, Region, RetryPolicy, SecretKey,
+    SystemClock,
+};
 
 /// Default request timeout: above the service's own 3 s backend timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -48,6 +54,8 @@ struct Inner {
     max_response_bytes: usize,
     clock: Arc<dyn Clock>,
     auth: RwLock<Option<CachedAuth>>,
+    limiters: PathLimiters,
+    retry: RetryPolicy,
 }
 
 /// The signed part of the query string, reused until `renew_at`.
@@ -90,6 +98,8 @@ impl Client {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             clock: Arc::new(SystemClock),
             http: None,
+            rate_limit: RateLimit::Documented,
+            retry: RetryPolicy::default(),
         }
     }
 
@@ -101,12 +111,14 @@ impl Client {
 
     /// Validates, signs, sends and decodes one call.
     ///
-    /// A non-zero `ErrorCode` is [`Error::Api`]; per-item failures of a successful batch call are
-    /// part of the response. On `70001` (UserSig expired) the client signs anew and retries once.
+    /// The call waits for a permit of its path's rate limiter, and transient failures are
+    /// retried under the client's [`RetryPolicy`]. A non-zero `ErrorCode` is [`Error::Api`];
+    /// per-item failures of a successful batch call are part of the response. On `70001`
+    /// (UserSig expired) the client signs anew and retries once.
     pub async fn call<E: Endpoint>(&self, request: &E) -> Result<E::Response, Error> {
         request.validate()?;
         let body = Bytes::from(serde_json::to_vec(request).map_err(Error::Encode)?);
-        let (status, response) = self.execute(E::PATH, body).await?;
+        let (status, response) = self.execute(E::PATH, E::RATE, body).await?;
         serde_json::from_slice(&response).map_err(|source| Error::Decode {
             status,
             excerpt: envelope::excerpt(&response),
@@ -114,29 +126,53 @@ impl Client {
         })
     }
 
-    /// Sends `body` to `path` and returns the body of a response whose envelope says success.
-    async fn execute(&self, path: &'static str, body: Bytes) -> Result<(u16, Bytes), Error> {
+    /// Sends `body` to `path` and returns the body of a response whose envelope says success,
+    /// retrying as the policy allows.
+    async fn execute(
+        &self,
+        path: &'static str,
+        rate: NonZeroU32,
+        body: Bytes,
+    ) -> Result<(u16, Bytes), Error> {
+        let inner = &*self.inner;
+        let started = tokio::time::Instant::now();
+        let mut schedule = inner.retry.schedule();
         let mut resigned = false;
         loop {
-            let started = Instant::now();
+            inner.limiters.acquire(path, rate).await;
+            let attempt_started = Instant::now();
             let result = self.send_once(path, body.clone()).await;
-            let elapsed_ms = started.elapsed().as_millis() as u64;
-            match result {
-                Err(Error::Api { code, .. }) if code == ErrorCode::USERSIG_EXPIRED && !resigned => {
-                    tracing::info!(
-                        path,
-                        "UserSig expired (70001): signing a new one and retrying once"
-                    );
-                    self.inner.invalidate_auth();
-                    resigned = true;
-                }
-                Err(err) => {
-                    tracing::debug!(path, elapsed_ms, error = %err, "call failed");
-                    return Err(err);
-                }
+            let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
+            let err = match result {
                 Ok(ok) => {
                     tracing::debug!(path, elapsed_ms, "call succeeded");
                     return Ok(ok);
+                }
+                Err(err) => err,
+            };
+            if err.code() == Some(ErrorCode::USERSIG_EXPIRED) && !resigned {
+                tracing::info!(
+                    path,
+                    "UserSig expired (70001): signing a new one and retrying once"
+                );
+                inner.invalidate_auth();
+                resigned = true;
+                continue;
+            }
+            match schedule.next_delay(&err, started.elapsed()) {
+                Some(delay) => {
+                    tracing::warn!(
+                        path,
+                        attempt = schedule.attempts(),
+                        delay_ms = delay.as_millis() as u64,
+                        error = %err,
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+                None => {
+                    tracing::debug!(path, elapsed_ms, error = %err, "call failed");
+                    return Err(err);
                 }
             }
         }
@@ -266,6 +302,8 @@ pub struct ClientBuilder {
     max_response_bytes: usize,
     clock: Arc<dyn Clock>,
     http: Option<reqwest::Client>,
+    rate_limit: RateLimit,
+    retry: RetryPolicy,
 }
 
 impl ClientBuilder {
@@ -358,6 +396,19 @@ impl ClientBuilder {
         self
     }
 
+    /// How the client limits its call rate (default [`RateLimit::Documented`]: each path at its
+    /// documented rate, shared by all clones of the client).
+    pub fn rate_limit(mut self, rate_limit: RateLimit) -> Self {
+        self.rate_limit = rate_limit;
+        self
+    }
+
+    /// Which failures are retried and how (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Uses a preconfigured `reqwest::Client` (its own timeouts then apply).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
@@ -376,6 +427,13 @@ impl ClientBuilder {
             return Err(Error::Config(
                 "the secret key is empty: copy it from the console".to_owned(),
             ));
+        }
+        if let RateLimit::Fraction(fraction) = self.rate_limit {
+            if !(fraction > 0.0 && fraction <= 1.0) {
+                return Err(Error::Config(format!(
+                    "RateLimit::Fraction({fraction}) must be above 0 and at most 1"
+                )));
+            }
         }
         let usersig_ttl = self.usersig_ttl.as_secs();
         if usersig_ttl < 60 {
@@ -430,6 +488,8 @@ impl ClientBuilder {
                 max_response_bytes: self.max_response_bytes,
                 clock: self.clock,
                 auth: RwLock::new(None),
+                limiters: PathLimiters::new(self.rate_limit, Burst::Single),
+                retry: self.retry,
             }),
         })
     }

@@ -98,13 +98,15 @@ impl Error {
     }
 
     /// Whether sending the same request again may succeed: transient service codes, timeouts,
-    /// connection failures and HTTP 502/503/504.
+    /// network failures (refused, reset, cut off mid-body), a JSON body that ends early, and
+    /// HTTP 502/503/504.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api { code, .. } => code.is_retryable(),
             Error::Timeout { .. } => true,
-            Error::Transport(err) => err.is_connect() || err.is_timeout() || err.is_request(),
+            Error::Transport(err) => !err.is_builder(),
             Error::HttpStatus { status, .. } => matches!(status, 502..=504),
+            Error::Decode { source, .. } => source.is_eof(),
             _ => false,
         }
     }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use im_core::{im_api, Client, Error, ErrorCode};
+use im_core::{im_api, Client, Error, ErrorCode, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -72,6 +72,7 @@ fn client(base_url: &str) -> Client {
     Client::builder(1400000000, KEY, "administrator")
         .base_url(base_url)
         .timeout(Duration::from_secs(5))
+        .retry(RetryPolicy::none())
         .build()
         .unwrap()
 }
@@ -177,6 +178,7 @@ async fn oversized_bodies_are_refused() {
     let client = Client::builder(1400000000, KEY, "administrator")
         .base_url(&base)
         .max_response_bytes(10)
+        .retry(RetryPolicy::none())
         .build()
         .unwrap();
     let err = client

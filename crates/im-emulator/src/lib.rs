@@ -18,6 +18,10 @@
 //! - The body: not a JSON object: 60003; `From_Account` missing: 30001 (not a string: 60015);
 //!   fields of the wrong type: 30001; more than 1000 items (100 for the account calls): the
 //!   whole request fails with 30001 (70402).
+//! - Each path's documented rate (200 calls per second for the sns calls, 100 for most account
+//!   calls) is enforced with a one-second burst: past it the answer is 60007. Turn it off with
+//!   [`EmulatorBuilder::rate_limit`] or `--no-rate-limit`.
+//! - Faults can be injected at chosen rates, reproducibly: see [`FaultPlan`].
 //! - Every answer is HTTP 200 with the envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`,
 //!   `ErrorDisplay`) after the call's own fields.
 //!
@@ -70,6 +74,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+mod faults;
 mod server;
 mod state;
 
@@ -81,6 +86,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use faults::{Fault, FaultPlan, FaultSpecError};
 pub use server::RequestRecord;
 pub use state::AllowType;
 
@@ -107,6 +113,9 @@ impl Emulator {
             friend_page_size: DEFAULT_FRIEND_PAGE_SIZE,
             clock: Arc::new(SystemClock),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            rate_limit: true,
+            faults: FaultPlan::none(),
+            fault_seed: None,
         }
     }
 }
@@ -120,9 +129,30 @@ pub struct EmulatorBuilder {
     friend_page_size: usize,
     clock: Arc<dyn Clock>,
     listen: SocketAddr,
+    rate_limit: bool,
+    faults: FaultPlan,
+    fault_seed: Option<u64>,
 }
 
 impl EmulatorBuilder {
+    /// Whether each path's documented rate is enforced (answering 60007 past it). Default on.
+    pub fn rate_limit(mut self, enforce: bool) -> Self {
+        self.rate_limit = enforce;
+        self
+    }
+
+    /// Faults to inject (see [`FaultPlan`]; parse one from the CLI syntax with `str::parse`).
+    pub fn faults(mut self, plan: FaultPlan) -> Self {
+        self.faults = plan;
+        self
+    }
+
+    /// The seed of the fault rolls, for reproducible runs (default: random).
+    pub fn fault_seed(mut self, seed: u64) -> Self {
+        self.fault_seed = Some(seed);
+        self
+    }
+
     /// The app's SDKAppID.
     pub fn sdkappid(mut self, sdkappid: u64) -> Self {
         self.sdkappid = sdkappid;
@@ -171,6 +201,16 @@ impl EmulatorBuilder {
                 friend_page_size: self.friend_page_size,
             })),
             log: Mutex::new(Vec::new()),
+            limiters: self.rate_limit.then(|| {
+                im_core::rate::PathLimiters::new(
+                    im_core::RateLimit::Documented,
+                    im_core::rate::Burst::OneSecond,
+                )
+            }),
+            faults: faults::FaultInjector::new(
+                self.faults,
+                self.fault_seed.unwrap_or_else(|| fastrand::u64(..)),
+            ),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let router = server::router(Arc::clone(&app));
@@ -275,6 +315,16 @@ impl RunningEmulator {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    /// Makes the next request meet `fault`, ahead of the random plan (queued in order).
+    pub fn inject(&self, fault: Fault) {
+        self.app.faults.script(fault);
+    }
+
+    /// How many faults have been injected so far.
+    pub fn faults_injected(&self) -> u64 {
+        self.app.faults.injected()
     }
 
     /// Forgets the recorded requests.

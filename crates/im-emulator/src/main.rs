@@ -24,19 +24,33 @@ struct Args {
     /// Friends per friend_get page.
     #[arg(long, default_value_t = im_emulator::DEFAULT_FRIEND_PAGE_SIZE)]
     friend_page_size: usize,
+    /// Do not enforce the documented call rates.
+    #[arg(long)]
+    no_rate_limit: bool,
+    /// Faults to inject, e.g. 'http502=0.1,code:30006=0.05,truncate=0.02,delay=200ms@0.05,reset=0.01'.
+    #[arg(long, default_value = "")]
+    faults: im_emulator::FaultPlan,
+    /// Seed of the fault rolls, for reproducible runs.
+    #[arg(long)]
+    fault_seed: Option<u64>,
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let started = im_emulator::Emulator::builder()
+    let builder = im_emulator::Emulator::builder()
         .listen(args.listen)
         .sdkappid(args.sdkappid)
         .secret_key(args.secret_key)
         .admin(args.admin)
         .friend_page_size(args.friend_page_size)
-        .start()
-        .await;
+        .rate_limit(!args.no_rate_limit)
+        .faults(args.faults);
+    let builder = match args.fault_seed {
+        Some(seed) => builder.fault_seed(seed),
+        None => builder,
+    };
+    let started = builder.start().await;
     let emulator = match started {
         Ok(emulator) => emulator,
         Err(err) => {

@@ -1,5 +1,6 @@
 //! HTTP front of the emulator: query and UserSig checks, body decoding, dispatch, envelope.
 
+use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::body::Bytes;
@@ -8,11 +9,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use im_core::envelope::Envelope;
+use im_core::rate::PathLimiters;
 use im_core::usersig::{self, UserSigError, UserSigSigner};
-use im_core::{Clock, ErrorCode};
+use im_core::{Clock, Endpoint, ErrorCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::faults::{Fault, FaultInjector};
 use crate::state::{self, Refusal, World};
 
 /// What every request handler shares.
@@ -22,6 +25,47 @@ pub(crate) struct App {
     pub clock: Arc<dyn Clock>,
     pub world: Mutex<World>,
     pub log: Mutex<Vec<RequestRecord>>,
+    /// `None` when rate limiting is off.
+    pub limiters: Option<PathLimiters>,
+    pub faults: FaultInjector,
+}
+
+/// The documented rate of every path the emulator serves, from the SDK's own endpoint types.
+fn documented_rate(path: &str) -> Option<(&'static str, NonZeroU32)> {
+    use im_accounts::*;
+    use im_friends::*;
+    fn entry<E: Endpoint>() -> (&'static str, NonZeroU32) {
+        (E::PATH, E::RATE)
+    }
+    const PROFILE_RATE: NonZeroU32 = match NonZeroU32::new(200) {
+        Some(rate) => rate,
+        None => unreachable!(),
+    };
+    [
+        entry::<AccountImport>(),
+        entry::<MultiaccountImport>(),
+        entry::<AccountCheck>(),
+        entry::<AccountDelete>(),
+        entry::<FriendImport>(),
+        entry::<FriendAdd>(),
+        entry::<FriendGet>(),
+        entry::<FriendUpdate>(),
+        entry::<FriendDelete>(),
+        entry::<FriendDeleteAll>(),
+        entry::<FriendCheck>(),
+        entry::<FriendGetList>(),
+        entry::<BlackListAdd>(),
+        entry::<BlackListDelete>(),
+        entry::<BlackListGet>(),
+        entry::<BlackListCheck>(),
+        entry::<GroupAdd>(),
+        entry::<GroupDelete>(),
+        entry::<GroupGet>(),
+        ("v4/profile/portrait_set", PROFILE_RATE),
+        ("v4/profile/portrait_get", PROFILE_RATE),
+    ]
+    .into_iter()
+    .find(|(known, _)| *known == path)
 }
 
 /// One authenticated request with a JSON body, as the emulator saw it.
@@ -80,10 +124,60 @@ async fn handle(
     body: Bytes,
 ) -> Response {
     let path = uri.path().trim_start_matches('/');
-    match app.serve(path, uri.query().unwrap_or(""), &body) {
-        Ok(response) => response,
-        Err(refusal) => reply_refusal(refusal),
+    if let (Some(limiters), Some((path, rate))) = (&app.limiters, documented_rate(path)) {
+        if limiters.try_acquire(path, rate).is_err() {
+            return reply_refusal(Refusal::new(
+                ErrorCode::REST_RATE_LIMITED,
+                format!("Err_Rest_Frequency_Limit: more than {rate} calls per second to {path}"),
+            ));
+        }
     }
+    let fault = app.faults.next();
+    match fault {
+        Some(Fault::Http502) => {
+            return (
+                StatusCode::BAD_GATEWAY,
+                [(header::CONTENT_TYPE, "text/html")],
+                "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
+            )
+                .into_response()
+        }
+        Some(Fault::Code(code)) => {
+            return reply_refusal(Refusal::new(code, "Err_Injected_Fault"));
+        }
+        Some(Fault::Reset) => return cut_off(Vec::new()),
+        Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
+        Some(Fault::Truncate | Fault::Lost) | None => {}
+    }
+    let json = match app.serve(path, uri.query().unwrap_or(""), &body) {
+        Ok(json) => json,
+        Err(refusal) => refusal_json(refusal),
+    };
+    match fault {
+        Some(Fault::Truncate) => {
+            let half = json.len() / 2;
+            cut_off(json[..half].to_vec())
+        }
+        Some(Fault::Lost) => cut_off(Vec::new()),
+        _ => json_response(json),
+    }
+}
+
+/// A 200 answer whose body stops after `head` with a broken connection.
+fn cut_off(head: Vec<u8>) -> Response {
+    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+        Ok(Bytes::from(head)),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected fault: connection cut",
+        )),
+    ];
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        axum::body::Body::from_stream(futures::stream::iter(chunks)),
+    )
+        .into_response()
 }
 
 /// The service family of a path decides the code of an admin-only refusal.
@@ -98,7 +192,7 @@ fn admin_code(path: &str) -> ErrorCode {
 }
 
 impl App {
-    fn serve(&self, path: &str, query: &str, body: &[u8]) -> Result<Response, Refusal> {
+    fn serve(&self, path: &str, query: &str, body: &[u8]) -> Result<Vec<u8>, Refusal> {
         self.authenticate(path, query)?;
         let value: serde_json::Value = serde_json::from_slice(body).map_err(|err| {
             Refusal::new(
@@ -310,19 +404,21 @@ struct Reply<'a, R> {
     envelope: Envelope,
 }
 
-fn reply<R: Serialize>(outcome: Result<R, Refusal>) -> Result<Response, Refusal> {
+fn reply<R: Serialize>(outcome: Result<R, Refusal>) -> Result<Vec<u8>, Refusal> {
     let body = outcome?;
-    let json = serde_json::to_vec(&Reply {
+    serde_json::to_vec(&Reply {
         body: &body,
         envelope: Envelope::ok(),
     })
-    .map_err(|err| Refusal::new(ErrorCode::RESPONSE_JSON_ERROR, err.to_string()))?;
-    Ok(json_response(json))
+    .map_err(|err| Refusal::new(ErrorCode::RESPONSE_JSON_ERROR, err.to_string()))
+}
+
+fn refusal_json(refusal: Refusal) -> Vec<u8> {
+    serde_json::to_vec(&Envelope::fail(refusal.code, refusal.info)).unwrap_or_default()
 }
 
 pub(crate) fn reply_refusal(refusal: Refusal) -> Response {
-    let json = serde_json::to_vec(&Envelope::fail(refusal.code, refusal.info)).unwrap_or_default();
-    json_response(json)
+    json_response(refusal_json(refusal))
 }
 
 fn json_response(json: Vec<u8>) -> Response {
