@@ -1,6 +1,8 @@
 //! Setup shared by the examples: a client for the service named by the `IM_*` variables, or for
 //! an emulator started in-process when none are set.
 
+pub mod bulk;
+
 use im_core::{Client, Error};
 use im_emulator::{Emulator, RunningEmulator};
 
