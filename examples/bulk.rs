@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::hash::BuildHasher;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -457,10 +456,78 @@ impl Stats {
     }
 }
 
+/// A user's latest chunk: its generation, and a receiver that turns `true` when it is done.
+type LastChunk = (u64, tokio::sync::watch::Receiver<bool>);
+
+/// Runs chunks concurrently, a user's chunks one after another in submission order.
+struct Scheduler {
+    permits: Arc<tokio::sync::Semaphore>,
+    /// The last submitted chunk of each user with one in flight.
+    last: Arc<Mutex<HashMap<String, LastChunk>>>,
+    generation: u64,
+    tasks: tokio::task::JoinSet<io::Result<()>>,
+}
+
+impl Scheduler {
+    fn new(concurrency: usize) -> Self {
+        Self {
+            permits: Arc::new(tokio::sync::Semaphore::new(concurrency)),
+            last: Arc::default(),
+            generation: 0,
+            tasks: tokio::task::JoinSet::new(),
+        }
+    }
+
+    async fn submit(&mut self, importer: &Arc<Importer>, chunk: Vec<Relation>) -> io::Result<()> {
+        // Back-pressure: at most `concurrency` chunks are held, running or waiting their turn.
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
+            .await
+            .map_err(io::Error::other)?;
+        while let Some(done) = self.tasks.try_join_next() {
+            done.map_err(io::Error::other)??;
+        }
+        self.generation += 1;
+        let generation = self.generation;
+        let from = chunk[0].from.clone();
+        let (done_tx, done_rx) = tokio::sync::watch::channel(false);
+        let previous = self
+            .last
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(from.clone(), (generation, done_rx))
+            .map(|(_, rx)| rx);
+        let last = Arc::clone(&self.last);
+        let importer = Arc::clone(importer);
+        self.tasks.spawn(async move {
+            if let Some(mut previous) = previous {
+                // Ends when the user's previous chunk is done (or its task is gone).
+                let _ = previous.wait_for(|done| *done).await;
+            }
+            let result = importer.send_chunk(chunk).await;
+            let _ = done_tx.send(true);
+            let mut last = last.lock().unwrap_or_else(PoisonError::into_inner);
+            if last.get(&from).is_some_and(|(g, _)| *g == generation) {
+                last.remove(&from);
+            }
+            drop(permit);
+            result
+        });
+        Ok(())
+    }
+
+    async fn finish(mut self) -> io::Result<()> {
+        while let Some(done) = self.tasks.join_next().await {
+            done.map_err(io::Error::other)??;
+        }
+        Ok(())
+    }
+}
+
 /// Settings of the importer.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
-    /// Workers sending friend_import requests (one user's requests always go to the same one).
+    /// friend_import requests in flight at once (one user's requests go one after another).
     pub concurrency: usize,
     /// Relations held while grouping them by user; past it the largest groups are sent early.
     pub buffer_budget: usize,
@@ -535,7 +602,7 @@ impl Importer {
     pub async fn import_accounts(
         &self,
         accounts: IndexSet<Box<str>>,
-    ) -> io::Result<Vec<(String, Error)>> {
+    ) -> io::Result<Vec<(String, String)>> {
         let chunks: Vec<Vec<String>> = accounts
             .into_iter()
             .map(String::from)
@@ -543,7 +610,7 @@ impl Importer {
             .chunks(MAX_ACCOUNTS_PER_REQUEST)
             .map(<[String]>::to_vec)
             .collect();
-        let failures = Mutex::new(Vec::new());
+        let failures: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
         futures::stream::iter(chunks.into_iter().enumerate().map(Ok::<_, io::Error>))
             .try_for_each_concurrent(self.options.concurrency, |(index, chunk)| {
                 let failures = &failures;
@@ -587,10 +654,8 @@ impl Importer {
                                         .unwrap_or_else(PoisonError::into_inner)
                                         .push((
                                             id,
-                                            Error::Config(
-                                                "multiaccount_import listed it in FailAccounts"
-                                                    .into(),
-                                            ),
+                                            "listed in FailAccounts by multiaccount_import"
+                                                .to_owned(),
                                         ));
                                 }
                             }
@@ -599,7 +664,7 @@ impl Importer {
                                 let mut failures =
                                     failures.lock().unwrap_or_else(PoisonError::into_inner);
                                 for id in chunk {
-                                    failures.push((id, Error::Config(text.clone())));
+                                    failures.push((id, text.clone()));
                                 }
                                 return Ok(());
                             }
@@ -614,118 +679,106 @@ impl Importer {
             .unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// Pass 2: friends, grouped by `from` into requests of up to 1000; one user's requests in
-    /// order on one worker, users spread over the workers.
+    /// Pass 2: friends, grouped by `from` into requests of up to 1000. Up to `concurrency`
+    /// requests are in flight; a user's next request waits for that user's previous one, so one
+    /// user's requests go out in order while different users proceed concurrently.
     pub async fn import_friends(self: &Arc<Self>, path: &Path, format: Format) -> io::Result<()> {
-        let workers = self.options.concurrency.max(1);
-        let mut queues = Vec::with_capacity(workers);
-        let mut handles = Vec::with_capacity(workers);
-        for _ in 0..workers {
-            let (tx, mut rx) = mpsc::channel::<Vec<Relation>>(2);
-            queues.push(tx);
-            let importer = Arc::clone(self);
-            handles.push(tokio::spawn(async move {
-                while let Some(chunk) = rx.recv().await {
-                    importer.send_chunk(chunk).await?;
-                }
-                Ok::<_, io::Error>(())
-            }));
-        }
+        let mut scheduler = Scheduler::new(self.options.concurrency.max(1));
 
-        let (tx, mut rx) = mpsc::channel::<Result<Relation, BadLine>>(4096);
+        // Lines travel in batches: one channel operation per 1024 relations, not per relation.
+        const BATCH: usize = 1024;
+        let (tx, mut rx) = mpsc::channel::<Vec<Result<Relation, BadLine>>>(8);
         let path = path.to_owned();
         let reader = tokio::task::spawn_blocking(move || -> io::Result<()> {
+            let mut batch = Vec::with_capacity(BATCH);
             for relation in read(&path, format)? {
-                if tx.blocking_send(relation).is_err() {
-                    break;
+                batch.push(relation);
+                if batch.len() == BATCH
+                    && tx
+                        .blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                        .is_err()
+                {
+                    return Ok(());
                 }
+            }
+            if !batch.is_empty() {
+                let _ = tx.blocking_send(batch);
             }
             Ok(())
         });
 
-        let hasher = std::collections::hash_map::RandomState::new();
-        let worker_of = |from: &str| (hasher.hash_one(from) % workers as u64) as usize;
         let mut buffers: HashMap<String, Vec<Relation>> = HashMap::new();
         let mut buffered = 0usize;
-        while let Some(next) = rx.recv().await {
-            let relation = match next {
-                Ok(relation) => relation,
-                Err(bad) => {
-                    if self.progress.done.contains(bad.line) {
-                        Stats::add(&self.stats.skipped, 1);
-                    } else {
-                        self.report.write(bad.line, "", None, None, &bad.message)?;
-                        self.checkpoint.record("D", &[bad.line])?;
-                        Stats::add(&self.stats.failed, 1);
+        while let Some(batch) = rx.recv().await {
+            for next in batch {
+                let relation = match next {
+                    Ok(relation) => relation,
+                    Err(bad) => {
+                        if self.progress.done.contains(bad.line) {
+                            Stats::add(&self.stats.skipped, 1);
+                        } else {
+                            self.report.write(bad.line, "", None, None, &bad.message)?;
+                            self.checkpoint.record("D", &[bad.line])?;
+                            Stats::add(&self.stats.failed, 1);
+                        }
+                        continue;
                     }
+                };
+                if self.progress.done.contains(relation.line) {
+                    Stats::add(&self.stats.skipped, 1);
                     continue;
                 }
-            };
-            if self.progress.done.contains(relation.line) {
-                Stats::add(&self.stats.skipped, 1);
-                continue;
-            }
-            let invalid = im_core::check::user_id(|| "from", &relation.from)
-                .and_then(|()| relation.item.check(0))
-                .err();
-            if let Some(err) = invalid {
-                self.report.write(
-                    relation.line,
-                    &relation.from,
-                    Some(&relation.item),
-                    None,
-                    &err.to_string(),
-                )?;
-                self.checkpoint.record("D", &[relation.line])?;
-                Stats::add(&self.stats.failed, 1);
-                continue;
-            }
-            let buffer = buffers.entry(relation.from.clone()).or_default();
-            buffer.push(relation);
-            buffered += 1;
-            if buffer.len() >= MAX_ITEMS_PER_REQUEST {
-                let chunk = std::mem::take(buffer);
-                buffered -= chunk.len();
-                let from = chunk[0].from.clone();
-                buffers.remove(&from);
-                self.dispatch(&queues[worker_of(&from)], chunk).await?;
-            }
-            if buffered > self.options.buffer_budget {
-                // Unsorted input: send the largest groups early to keep memory flat.
-                let mut sizes: Vec<(usize, String)> =
-                    buffers.iter().map(|(k, v)| (v.len(), k.clone())).collect();
-                sizes.sort_unstable_by(|a, b| b.cmp(a));
-                for (_, from) in sizes {
-                    if buffered <= self.options.buffer_budget / 2 {
-                        break;
-                    }
-                    if let Some(chunk) = buffers.remove(&from) {
-                        buffered -= chunk.len();
-                        self.dispatch(&queues[worker_of(&from)], chunk).await?;
+                let invalid = im_core::check::user_id(|| "from", &relation.from)
+                    .and_then(|()| relation.item.check(0))
+                    .err();
+                if let Some(err) = invalid {
+                    self.report.write(
+                        relation.line,
+                        &relation.from,
+                        Some(&relation.item),
+                        None,
+                        &err.to_string(),
+                    )?;
+                    self.checkpoint.record("D", &[relation.line])?;
+                    Stats::add(&self.stats.failed, 1);
+                    continue;
+                }
+                let buffer = match buffers.get_mut(relation.from.as_str()) {
+                    Some(buffer) => buffer,
+                    None => buffers.entry(relation.from.clone()).or_default(),
+                };
+                buffer.push(relation);
+                buffered += 1;
+                if buffer.len() >= MAX_ITEMS_PER_REQUEST {
+                    let chunk = std::mem::take(buffer);
+                    buffered -= chunk.len();
+                    let from = chunk[0].from.clone();
+                    buffers.remove(&from);
+                    scheduler.submit(self, chunk).await?;
+                }
+                if buffered > self.options.buffer_budget {
+                    // Unsorted input: send the largest groups early to keep memory flat.
+                    let mut sizes: Vec<(usize, String)> =
+                        buffers.iter().map(|(k, v)| (v.len(), k.clone())).collect();
+                    sizes.sort_unstable_by(|a, b| b.cmp(a));
+                    for (_, from) in sizes {
+                        if buffered <= self.options.buffer_budget / 2 {
+                            break;
+                        }
+                        if let Some(chunk) = buffers.remove(&from) {
+                            buffered -= chunk.len();
+                            scheduler.submit(self, chunk).await?;
+                        }
                     }
                 }
             }
         }
         reader.await.map_err(io::Error::other)??;
-        for (from, chunk) in buffers.drain() {
-            self.dispatch(&queues[worker_of(&from)], chunk).await?;
+        for (_, chunk) in buffers.drain() {
+            scheduler.submit(self, chunk).await?;
         }
-        drop(queues);
-        for handle in handles {
-            handle.await.map_err(io::Error::other)??;
-        }
+        scheduler.finish().await?;
         self.report.flush()
-    }
-
-    async fn dispatch(
-        &self,
-        queue: &mpsc::Sender<Vec<Relation>>,
-        chunk: Vec<Relation>,
-    ) -> io::Result<()> {
-        queue
-            .send(chunk)
-            .await
-            .map_err(|_| io::Error::other("a worker stopped early"))
     }
 
     /// Friends of `from` among `to`, as friend_check sees them now.

@@ -96,21 +96,25 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let (accounts, survey) = importer.survey(&args.input, format)?;
     eprintln!(
-        "{} relations, {} accounts in {}",
+        "{} relations, {} accounts in {} (read in {:.1} s)",
         survey.relations,
         accounts.len(),
-        args.input.display()
+        args.input.display(),
+        started.elapsed().as_secs_f64()
     );
+    let accounts_started = Instant::now();
     let account_count = accounts.len() as u64;
     let failed_accounts = importer.import_accounts(accounts).await?;
     for (id, err) in failed_accounts.iter().take(5) {
         eprintln!("  account {id}: {err}");
     }
     eprintln!(
-        "Accounts: {} of {} imported",
+        "Accounts: {} of {} imported in {:.1} s",
         importer.stats.accounts.load(Ordering::Relaxed),
-        account_count
+        account_count,
+        accounts_started.elapsed().as_secs_f64()
     );
+    let friends_started = Instant::now();
 
     let bar = progress_bar(survey.relations);
     let ticker = tokio::spawn(show_progress(
@@ -124,6 +128,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     bar.set_position(importer.stats.handled());
     bar.finish_and_clear();
     result?;
+    eprintln!(
+        "Friends: done in {:.1} s",
+        friends_started.elapsed().as_secs_f64()
+    );
 
     let elapsed = started.elapsed();
     let stats = &importer.stats;

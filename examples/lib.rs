@@ -1,6 +1,7 @@
 //! Setup shared by the examples: a client for the service named by the `IM_*` variables, or for
 //! an emulator started in-process when none are set.
 
+pub mod baseline;
 pub mod bulk;
 
 use im_core::{Client, Error};

@@ -58,6 +58,9 @@ struct Inner {
     retry: RetryPolicy,
 }
 
+/// Decodes one answer (status, body) into the caller's response slot.
+type DecodeFn<'a> = dyn FnMut(u16, &[u8]) -> Result<(), Error> + Send + 'a;
+
 /// The signed part of the query string, reused until `renew_at`.
 struct CachedAuth {
     query: Arc<str>,
@@ -118,22 +121,26 @@ impl Client {
     pub async fn call<E: Endpoint>(&self, request: &E) -> Result<E::Response, Error> {
         request.validate()?;
         let body = Bytes::from(serde_json::to_vec(request).map_err(Error::Encode)?);
-        let (status, response) = self.execute(E::PATH, E::RATE, body).await?;
-        serde_json::from_slice(&response).map_err(|source| Error::Decode {
-            status,
-            excerpt: envelope::excerpt(&response),
-            source,
+        let mut response = None;
+        self.execute(E::PATH, E::RATE, body, &mut |status, bytes| {
+            response = Some(envelope::decode::<E::Response>(status, bytes)?);
+            Ok(())
         })
+        .await?;
+        // `execute` returns Ok only after `decode` succeeded.
+        response.ok_or_else(|| Error::Config("no response was decoded".to_owned()))
     }
 
-    /// Sends `body` to `path` and returns the body of a response whose envelope says success,
-    /// retrying as the policy allows.
+    /// Sends `body` to `path` until `decode` accepts an answer (one pass over the body: the
+    /// envelope and the payload together), retrying as the policy allows. Not generic, so each
+    /// endpoint adds only its small `call`.
     async fn execute(
         &self,
         path: &'static str,
         rate: NonZeroU32,
         body: Bytes,
-    ) -> Result<(u16, Bytes), Error> {
+        decode: &mut DecodeFn<'_>,
+    ) -> Result<(), Error> {
         let inner = &*self.inner;
         let started = tokio::time::Instant::now();
         let mut schedule = inner.retry.schedule();
@@ -141,12 +148,15 @@ impl Client {
         loop {
             inner.limiters.acquire(path, rate).await;
             let attempt_started = Instant::now();
-            let result = self.send_once(path, body.clone()).await;
+            let result = self
+                .send_once(path, body.clone())
+                .await
+                .and_then(|(status, bytes)| decode(status, &bytes));
             let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
             let err = match result {
-                Ok(ok) => {
+                Ok(()) => {
                     tracing::debug!(path, elapsed_ms, "call succeeded");
-                    return Ok(ok);
+                    return Ok(());
                 }
                 Err(err) => err,
             };
@@ -178,7 +188,7 @@ impl Client {
         }
     }
 
-    async fn send_once(&self, path: &'static str, body: Bytes) -> Result<(u16, Bytes), Error> {
+    async fn send_once(&self, path: &'static str, body: Bytes) -> Result<(u16, Vec<u8>), Error> {
         let inner = &*self.inner;
         let url = inner.url(path)?;
         let mut response = inner
@@ -205,8 +215,7 @@ impl Client {
             }
             buf.extend_from_slice(&chunk);
         }
-        envelope::check(status, &buf)?;
-        Ok((status, Bytes::from(buf)))
+        Ok((status, buf))
     }
 
     /// The base URL calls go to, e.g. `https://console.tim.qq.com`.

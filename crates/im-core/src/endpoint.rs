@@ -36,8 +36,9 @@ pub trait Endpoint: Serialize {
     const PATH: &'static str;
     /// Documented maximum calls per second for this path.
     const RATE: NonZeroU32;
-    /// What a successful call returns (the envelope fields are checked before it is decoded).
-    type Response: DeserializeOwned;
+    /// What a successful call returns: the call's own fields (the client consumes the envelope
+    /// fields `ActionStatus`, `ErrorCode`, `ErrorInfo` and `ErrorDisplay` while decoding it).
+    type Response: DeserializeOwned + Send;
 
     /// Checks the request before anything is sent. The default accepts everything.
     fn validate(&self) -> Result<(), ValidationError> {

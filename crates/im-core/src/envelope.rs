@@ -4,9 +4,11 @@
 //! Success is `ErrorCode == 0`. A missing `ActionStatus` and `"ErrorInfo":"0"` on success are
 //! tolerated; a body without `ErrorCode` counts as success only when `ActionStatus` is `"OK"`.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{DeserializeOwned, Visitor};
+use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
+use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::{Error, ErrorCode};
@@ -77,11 +79,7 @@ pub struct ResultItem {
     #[serde(rename = "ResultCode")]
     pub result_code: ErrorCode,
     /// Empty on success.
-    #[serde(
-        rename = "ResultInfo",
-        default,
-        deserialize_with = "lenient_string_or_empty"
-    )]
+    #[serde(rename = "ResultInfo", default)]
     pub result_info: String,
 }
 
@@ -142,14 +140,185 @@ pub fn check(status: u16, body: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// Decodes a whole response: status, envelope, then the payload `R`.
+/// Decodes a whole response in one pass: the envelope fields are taken out while `R` reads the
+/// rest, then `ErrorCode` decides. `R` describes the call's own fields; it never sees
+/// `ActionStatus`, `ErrorCode`, `ErrorInfo` or `ErrorDisplay`.
 pub fn decode<R: DeserializeOwned>(status: u16, body: &[u8]) -> Result<R, Error> {
-    check(status, body)?;
-    serde_json::from_slice(body).map_err(|source| Error::Decode {
-        status,
-        excerpt: excerpt(body),
-        source,
+    if status != 200 {
+        return Err(Error::HttpStatus {
+            status,
+            excerpt: excerpt(body),
+        });
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::EmptyBody { status });
+    }
+    let mut envelope = Envelope::default();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let decoded = R::deserialize(Intercept {
+        de: &mut de,
+        envelope: &mut envelope,
     })
+    .and_then(|value| de.end().map(|()| value));
+    match decoded {
+        Ok(value) => match envelope.error_code {
+            Some(code) if code.is_ok() => Ok(value),
+            Some(code) => Err(Error::Api {
+                code,
+                info: envelope.error_info.unwrap_or_default(),
+                display: envelope.error_display.unwrap_or_default(),
+            }),
+            None if envelope.action_status.as_deref() == Some("OK") => Ok(value),
+            None => Err(Error::Decode {
+                status,
+                excerpt: excerpt(body),
+                source: serde::de::Error::missing_field("ErrorCode"),
+            }),
+        },
+        // The body is not an `R`: a refusal (whose envelope says why), or not the expected JSON.
+        Err(source) => {
+            check(status, body)?;
+            Err(Error::Decode {
+                status,
+                excerpt: excerpt(body),
+                source,
+            })
+        }
+    }
+}
+
+/// Reads a JSON object for `R`, taking the envelope fields out on the way.
+struct Intercept<'a, D> {
+    de: D,
+    envelope: &'a mut Envelope,
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Intercept<'_, D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.de.deserialize_map(InterceptVisitor {
+            inner: visitor,
+            envelope: self.envelope,
+        })
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.deserialize_any(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
+struct InterceptVisitor<'a, V> {
+    inner: V,
+    envelope: &'a mut Envelope,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for InterceptVisitor<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_map(InterceptMap {
+            map,
+            envelope: self.envelope,
+        })
+    }
+}
+
+struct InterceptMap<'a, A> {
+    map: A,
+    envelope: &'a mut Envelope,
+}
+
+/// A key, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        de.deserialize_str(KeyVisitor)
+    }
+}
+
+/// `Option<String>` read leniently (see [`LenientString`]).
+struct Lenient(Option<String>);
+
+impl<'de> Deserialize<'de> for Lenient {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        de.deserialize_any(LenientString).map(Lenient)
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for InterceptMap<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        loop {
+            let Some(Key(key)) = self.map.next_key::<Key<'de>>()? else {
+                return Ok(None);
+            };
+            match &*key {
+                "ErrorCode" => self.envelope.error_code = Some(self.map.next_value()?),
+                "ErrorInfo" => self.envelope.error_info = self.map.next_value::<Lenient>()?.0,
+                "ErrorDisplay" => {
+                    self.envelope.error_display = self.map.next_value::<Lenient>()?.0;
+                }
+                "ActionStatus" => {
+                    self.envelope.action_status = self.map.next_value::<Lenient>()?.0;
+                }
+                _ => {
+                    return match key {
+                        Cow::Borrowed(key) => seed
+                            .deserialize(BorrowedStrDeserializer::<A::Error>::new(key))
+                            .map(Some),
+                        Cow::Owned(key) => seed
+                            .deserialize(StringDeserializer::<A::Error>::new(key))
+                            .map(Some),
+                    }
+                }
+            }
+        }
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.map.size_hint()
+    }
 }
 
 /// The first characters of a body, lossily decoded, for error messages.
@@ -169,10 +338,6 @@ pub fn excerpt(body: &[u8]) -> String {
 
 fn lenient_string<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>, D::Error> {
     de.deserialize_any(LenientString)
-}
-
-fn lenient_string_or_empty<'de, D: Deserializer<'de>>(de: D) -> Result<String, D::Error> {
-    Ok(de.deserialize_any(LenientString)?.unwrap_or_default())
 }
 
 /// Accepts a string, a number, a boolean or null where a message string is expected.

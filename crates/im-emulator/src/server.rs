@@ -13,7 +13,7 @@ use im_core::rate::PathLimiters;
 use im_core::usersig::{self, UserSigError, UserSigSigner};
 use im_core::{Clock, Endpoint, ErrorCode};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::faults::{Fault, FaultInjector};
 use crate::state::{self, Refusal, World};
@@ -77,31 +77,6 @@ pub struct RequestRecord {
     pub from_account: Option<String>,
     /// The length of the body's item list (`AddFriendItem`, `To_Account`, `Accounts`, ...).
     pub items: usize,
-}
-
-/// The list fields whose length a [`RequestRecord`] keeps.
-const ITEM_FIELDS: [&str; 7] = [
-    "AddFriendItem",
-    "UpdateItem",
-    "To_Account",
-    "Accounts",
-    "CheckItem",
-    "DeleteItem",
-    "GroupName",
-];
-
-fn record(path: &str, body: &serde_json::Value) -> RequestRecord {
-    RequestRecord {
-        path: path.to_owned(),
-        from_account: body
-            .get("From_Account")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned),
-        items: ITEM_FIELDS
-            .iter()
-            .find_map(|key| body.get(*key).and_then(serde_json::Value::as_array))
-            .map_or(0, Vec::len),
-    }
 }
 
 pub(crate) fn router(app: Arc<App>) -> Router {
@@ -194,103 +169,129 @@ fn admin_code(path: &str) -> ErrorCode {
 impl App {
     fn serve(&self, path: &str, query: &str, body: &[u8]) -> Result<Vec<u8>, Refusal> {
         self.authenticate(path, query)?;
-        let value: serde_json::Value = serde_json::from_slice(body).map_err(|err| {
-            Refusal::new(
-                ErrorCode::JSON_PARSE_ERROR,
-                format!("Err_Json_Parse: the body is not JSON ({err})"),
-            )
-        })?;
-        if !value.is_object() {
+        // One light pass checks the JSON and reads what the log and the account checks need;
+        // the typed request is then decoded straight from the bytes.
+        if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
             return Err(Refusal::new(
                 ErrorCode::JSON_PARSE_ERROR,
                 "Err_Json_Parse: the body must be a JSON object",
             ));
         }
+        let peek: Peek = serde_json::from_slice(body).map_err(|err| {
+            Refusal::new(
+                ErrorCode::JSON_PARSE_ERROR,
+                format!("Err_Json_Parse: the body is not a JSON object ({err})"),
+            )
+        })?;
         self.log
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(record(path, &value));
+            .push(peek.record(path));
+        let value = body;
         let now = self.clock.unix_now() as i64;
-        let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
         match path {
-            "v4/im_open_login_svc/account_import" => reply(world.account_import(decode(value)?)),
-            "v4/im_open_login_svc/multiaccount_import" => {
-                reply(world.multiaccount_import(decode(value)?))
+            "v4/im_open_login_svc/account_import" => {
+                self.apply(value, |world, request| world.account_import(request))
             }
-            "v4/im_open_login_svc/account_check" => reply(world.account_check(decode(value)?)),
-            "v4/im_open_login_svc/account_delete" => reply(world.account_delete(decode(value)?)),
+            "v4/im_open_login_svc/multiaccount_import" => {
+                self.apply(value, |world, request| world.multiaccount_import(request))
+            }
+            "v4/im_open_login_svc/account_check" => {
+                self.apply(value, |world, request| world.account_check(request))
+            }
+            "v4/im_open_login_svc/account_delete" => {
+                self.apply(value, |world, request| world.account_delete(request))
+            }
             "v4/sns/friend_import" => {
-                require_from_account(&value)?;
-                reply(world.friend_import(decode(value)?, now))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.friend_import(request, now))
             }
             "v4/sns/friend_add" => {
-                require_from_account(&value)?;
-                reply(world.friend_add(decode(value)?, now))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.friend_add(request, now))
             }
             "v4/sns/friend_get" => {
-                require_from_account(&value)?;
-                reply(world.friend_get(decode(value)?))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.friend_get(request))
             }
             "v4/sns/friend_update" => {
-                require_from_account(&value)?;
-                reply(world.friend_update(decode(value)?))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.friend_update(request))
             }
             "v4/sns/friend_delete" => {
-                require_from_account(&value)?;
-                reply(world.friend_delete(decode(value)?))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.friend_delete(request))
             }
             "v4/sns/friend_delete_all" => {
-                require_from_account(&value)?;
-                reply(world.friend_delete_all(decode(value)?))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.friend_delete_all(request))
             }
             "v4/sns/friend_check" => {
-                require_from_account(&value)?;
-                reply(world.friend_check(decode(value)?))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.friend_check(request))
             }
             "v4/sns/friend_get_list" => {
-                require_from_account(&value)?;
-                reply(world.friend_get_list(decode(value)?))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.friend_get_list(request))
             }
             "v4/sns/black_list_add" => {
-                require_from_account(&value)?;
-                reply(world.black_list_add(decode(value)?, now))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.black_list_add(request, now))
             }
             "v4/sns/black_list_delete" => {
-                require_from_account(&value)?;
-                reply(world.black_list_delete(decode(value)?))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.black_list_delete(request))
             }
             "v4/sns/black_list_get" => {
-                require_from_account(&value)?;
-                reply(world.black_list_get(decode(value)?))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.black_list_get(request))
             }
             "v4/sns/black_list_check" => {
-                require_from_account(&value)?;
-                reply(world.black_list_check(decode(value)?))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.black_list_check(request))
             }
             "v4/sns/group_add" => {
-                require_from_account(&value)?;
-                reply(world.group_add(decode(value)?))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.group_add(request))
             }
             "v4/sns/group_delete" => {
-                require_from_account(&value)?;
-                reply(world.group_delete(decode(value)?))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.group_delete(request))
             }
             "v4/sns/group_get" => {
-                require_from_account(&value)?;
-                reply(world.group_get(decode(value)?))
+                peek.require_from_account()?;
+                self.apply(value, |world, request| world.group_get(request))
             }
             "v4/profile/portrait_set" => {
-                require_from_account(&value)?;
-                reply(world.portrait_set(decode::<state::profile::PortraitSet>(value)?))
+                peek.require_from_account()?;
+                self.apply(value, |world, request: state::profile::PortraitSet| {
+                    world.portrait_set(request)
+                })
             }
-            "v4/profile/portrait_get" => {
-                reply(world.portrait_get(decode::<state::profile::PortraitGet>(value)?))
-            }
+            "v4/profile/portrait_get" => self
+                .apply(value, |world, request: state::profile::PortraitGet| {
+                    world.portrait_get(request)
+                }),
             _ => Err(Refusal::new(
                 ErrorCode::BAD_RESOURCE_URL,
                 format!("Err_Bad_Resource_Url: {path} is not served by this emulator"),
             )),
         }
+    }
+
+    /// Decodes the typed request outside the lock, applies it under the lock, and encodes the
+    /// answer outside it again, so that concurrent requests overlap everywhere but on the state.
+    fn apply<Req: DeserializeOwned, Resp: Serialize>(
+        &self,
+        body: &[u8],
+        operation: impl FnOnce(&mut World, Req) -> Result<Resp, Refusal>,
+    ) -> Result<Vec<u8>, Refusal> {
+        let request: Req = decode(body)?;
+        let outcome = {
+            let mut world = self.world.lock().unwrap_or_else(PoisonError::into_inner);
+            operation(&mut world, request)
+        };
+        reply(outcome)
     }
 
     /// Checks the query string and the admin UserSig the way the service does.
@@ -372,27 +373,181 @@ fn sig_refusal(err: UserSigError) -> Refusal {
     Refusal::new(code, err.to_string())
 }
 
-fn require_from_account(value: &serde_json::Value) -> Result<(), Refusal> {
-    match value.get("From_Account") {
-        Some(serde_json::Value::String(_)) => Ok(()),
-        Some(_) => Err(Refusal::new(
-            ErrorCode::ACCOUNT_NOT_STRING,
-            "Err_Account_Not_String: From_Account must be a string",
-        )),
-        None => Err(Refusal::new(
-            ErrorCode::SNS_BAD_PARAMETER,
-            "Err_SNS_Param: From_Account is required",
-        )),
-    }
-}
-
-fn decode<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Refusal> {
-    serde_json::from_value(value).map_err(|err| {
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
+    serde_json::from_slice(body).map_err(|err| {
         Refusal::new(
             ErrorCode::SNS_BAD_PARAMETER,
             format!("Err_Param: the body does not match the call ({err})"),
         )
     })
+}
+
+/// What the first pass over a body reads: `From_Account`, and the length of the item list.
+#[derive(Deserialize)]
+struct Peek {
+    #[serde(rename = "From_Account", default)]
+    from_account: Option<AnyValue>,
+    #[serde(rename = "AddFriendItem", default)]
+    add_friend_item: Option<Count>,
+    #[serde(rename = "UpdateItem", default)]
+    update_item: Option<Count>,
+    #[serde(rename = "To_Account", default)]
+    to_account: Option<Count>,
+    #[serde(rename = "Accounts", default)]
+    accounts: Option<Count>,
+    #[serde(rename = "CheckItem", default)]
+    check_item: Option<Count>,
+    #[serde(rename = "DeleteItem", default)]
+    delete_item: Option<Count>,
+    #[serde(rename = "GroupName", default)]
+    group_name: Option<Count>,
+}
+
+impl Peek {
+    fn record(&self, path: &str) -> RequestRecord {
+        let items = [
+            &self.add_friend_item,
+            &self.update_item,
+            &self.to_account,
+            &self.accounts,
+            &self.check_item,
+            &self.delete_item,
+            &self.group_name,
+        ]
+        .into_iter()
+        .find_map(|count| count.as_ref().map(|c| c.0))
+        .unwrap_or(0);
+        RequestRecord {
+            path: path.to_owned(),
+            from_account: match &self.from_account {
+                Some(AnyValue::Text(from)) => Some(from.clone()),
+                _ => None,
+            },
+            items,
+        }
+    }
+
+    fn require_from_account(&self) -> Result<(), Refusal> {
+        match &self.from_account {
+            Some(AnyValue::Text(_)) => Ok(()),
+            Some(AnyValue::Other) => Err(Refusal::new(
+                ErrorCode::ACCOUNT_NOT_STRING,
+                "Err_Account_Not_String: From_Account must be a string",
+            )),
+            None => Err(Refusal::new(
+                ErrorCode::SNS_BAD_PARAMETER,
+                "Err_SNS_Param: From_Account is required",
+            )),
+        }
+    }
+}
+
+/// A value that is a string or anything else (not kept).
+enum AnyValue {
+    Text(String),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for AnyValue {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct AnyVisitor;
+        impl<'de> serde::de::Visitor<'de> for AnyVisitor {
+            type Value = AnyValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<AnyValue, E> {
+                Ok(AnyValue::Text(v.to_owned()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_unit<E>(self) -> Result<AnyValue, E> {
+                Ok(AnyValue::Other)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<AnyValue, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(AnyValue::Other)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnyValue, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(AnyValue::Other)
+            }
+        }
+        de.deserialize_any(AnyVisitor)
+    }
+}
+
+/// The length of a list, read without keeping its elements (0 for a non-list).
+struct Count(usize);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct CountVisitor;
+        impl<'de> serde::de::Visitor<'de> for CountVisitor {
+            type Value = Count;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any value")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Count, A::Error> {
+                let mut n = 0;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(Count(n))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Count, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Count(0))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Count, E> {
+                Ok(Count(0))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Count, E> {
+                Ok(Count(0))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Count, E> {
+                Ok(Count(0))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Count, E> {
+                Ok(Count(0))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Count, E> {
+                Ok(Count(0))
+            }
+            fn visit_unit<E>(self) -> Result<Count, E> {
+                Ok(Count(0))
+            }
+        }
+        de.deserialize_any(CountVisitor)
+    }
 }
 
 /// A success: the call's fields, then the envelope, as the service orders them.

@@ -127,7 +127,7 @@ impl FriendImportItem {
         check::user_id(|| field("To_Account"), &self.to_account)?;
         limits::check_add_source(|| field("AddSource"), &self.add_source)?;
         limits::check_remark(|| field("Remark"), self.remark.as_deref())?;
-        limits::check_group_names(&field("GroupName"), &self.groups)?;
+        limits::check_group_names(|| field("GroupName"), &self.groups)?;
         limits::check_add_wording(|| field("AddWording"), self.add_wording.as_deref())?;
         for (n, item) in self.custom.iter().enumerate() {
             limits::check_custom_item(|| field(&format!("CustomItem[{n}]")), item)?;

@@ -92,7 +92,9 @@ impl FriendUpdateItem {
                 }
             } else if tv.tag == Tag::GROUP {
                 match tv.value.as_strings() {
-                    Some(groups) => limits::check_group_names(&format!("{}.Value", at()), groups)?,
+                    Some(groups) => {
+                        limits::check_group_names(|| format!("{}.Value", at()), groups)?
+                    }
                     None => return Err(not_a(at(), "groups are an array of strings")),
                 }
             } else if tv.tag.custom_name().is_some() {

@@ -53,7 +53,7 @@ impl Validate for GroupAdd {
     fn validate(&self) -> Result<(), ValidationError> {
         check::user_id(|| "From_Account", &self.from_account)?;
         check::count("GroupName", self.group_names.len(), MAX_GROUPS)?;
-        limits::check_group_names("GroupName", &self.group_names)?;
+        limits::check_group_names(|| "GroupName", &self.group_names)?;
         for (index, id) in self.to_accounts.iter().enumerate() {
             check::user_id(|| format!("To_Account[{index}]"), id)?;
         }

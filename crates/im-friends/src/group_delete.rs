@@ -38,7 +38,7 @@ impl Validate for GroupDelete {
     fn validate(&self) -> Result<(), ValidationError> {
         check::user_id(|| "From_Account", &self.from_account)?;
         check::count("GroupName", self.group_names.len(), MAX_GROUPS)?;
-        limits::check_group_names("GroupName", &self.group_names)
+        limits::check_group_names(|| "GroupName", &self.group_names)
     }
 }
 

@@ -49,7 +49,7 @@ impl GroupGet {
 impl Validate for GroupGet {
     fn validate(&self) -> Result<(), ValidationError> {
         check::user_id(|| "From_Account", &self.from_account)?;
-        limits::check_group_names("GroupName", &self.group_names)
+        limits::check_group_names(|| "GroupName", &self.group_names)
     }
 }
 

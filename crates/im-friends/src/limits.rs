@@ -1,5 +1,7 @@
 //! Documented limits of the relationship chain, and the checks built on them.
 
+use std::fmt;
+
 use im_core::{check, ValidationError};
 
 use crate::{FriendValue, TagValue};
@@ -64,17 +66,20 @@ pub fn check_group_name(field: impl Fn() -> String, name: &str) -> Result<(), Va
     check::max_bytes(field, name, MAX_GROUP_NAME_BYTES)
 }
 
-/// A list of group names: at most 32, each valid.
-pub fn check_group_names(field: &str, names: &[String]) -> Result<(), ValidationError> {
+/// A list of group names: at most 32, each valid. `field` is only called on failure.
+pub fn check_group_names<F: fmt::Display>(
+    field: impl Fn() -> F,
+    names: &[String],
+) -> Result<(), ValidationError> {
     if names.len() > MAX_GROUPS {
         return Err(ValidationError::TooManyItems {
-            field: field.to_owned(),
+            field: field().to_string(),
             len: names.len(),
             max: MAX_GROUPS,
         });
     }
     for (index, name) in names.iter().enumerate() {
-        check_group_name(|| format!("{field}[{index}]"), name)?;
+        check_group_name(|| format!("{}[{index}]", field()), name)?;
     }
     Ok(())
 }
@@ -167,12 +172,12 @@ mod tests {
 
     #[test]
     fn group_names() {
-        assert!(check_group_names("GroupName", &["Friends".into()]).is_ok());
-        assert!(check_group_names("GroupName", &[String::new()]).is_err());
-        assert!(check_group_names("GroupName", &["x".repeat(31)]).is_err());
+        assert!(check_group_names(|| "GroupName", &["Friends".into()]).is_ok());
+        assert!(check_group_names(|| "GroupName", &[String::new()]).is_err());
+        assert!(check_group_names(|| "GroupName", &["x".repeat(31)]).is_err());
         let many: Vec<String> = (0..33).map(|i| format!("g{i}")).collect();
         assert!(matches!(
-            check_group_names("GroupName", &many),
+            check_group_names(|| "GroupName", &many),
             Err(ValidationError::TooManyItems { max: 32, .. })
         ));
     }

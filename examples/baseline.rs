@@ -1,0 +1,141 @@
+//! A hand-written client of friend_import and friend_get — plain reqwest + serde_json, its own
+//! structs, one parse — as the yardstick the SDK is measured against (`benches/call_cost.rs`,
+//! `cost_probe`, `loopback_bench`).
+
+use im_core::ResultItem;
+use im_friends::FriendImportResponse;
+use serde::{Deserialize, Serialize};
+
+/// The secret key of the measurements.
+pub const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+
+/// friend_import's body.
+#[derive(Debug, Serialize)]
+pub struct Import {
+    /// `From_Account`.
+    #[serde(rename = "From_Account")]
+    pub from: String,
+    /// `AddFriendItem`.
+    #[serde(rename = "AddFriendItem")]
+    pub items: Vec<Item>,
+}
+
+/// One friend.
+#[derive(Debug, Serialize)]
+pub struct Item {
+    /// `To_Account`.
+    #[serde(rename = "To_Account")]
+    pub to: String,
+    /// `Remark`.
+    #[serde(rename = "Remark")]
+    pub remark: String,
+    /// `AddSource`.
+    #[serde(rename = "AddSource")]
+    pub source: String,
+}
+
+/// friend_import's answer, envelope included.
+#[derive(Debug, Deserialize)]
+pub struct ImportAnswer {
+    /// `ErrorCode`.
+    #[serde(rename = "ErrorCode")]
+    pub code: i64,
+    /// `ErrorInfo`.
+    #[serde(rename = "ErrorInfo", default)]
+    pub info: String,
+    /// `ResultItem`.
+    #[serde(rename = "ResultItem", default)]
+    pub results: Vec<Row>,
+    /// `Fail_Account`.
+    #[serde(rename = "Fail_Account", default)]
+    pub fail: Vec<String>,
+}
+
+/// One result.
+#[derive(Debug, Deserialize)]
+pub struct Row {
+    /// `To_Account`.
+    #[serde(rename = "To_Account")]
+    pub to: String,
+    /// `ResultCode`.
+    #[serde(rename = "ResultCode")]
+    pub code: i64,
+    /// `ResultInfo`.
+    #[serde(rename = "ResultInfo", default)]
+    pub info: String,
+}
+
+/// friend_get's body.
+#[derive(Debug, Serialize)]
+pub struct Get<'a> {
+    /// `From_Account`.
+    #[serde(rename = "From_Account")]
+    pub from: &'a str,
+    /// `StartIndex`.
+    #[serde(rename = "StartIndex")]
+    pub start: u64,
+}
+
+/// friend_get's answer, as far as a hand-written client reads it.
+#[derive(Debug, Deserialize)]
+pub struct GetAnswer {
+    /// `ErrorCode`.
+    #[serde(rename = "ErrorCode")]
+    pub code: i64,
+    /// `ErrorInfo`.
+    #[serde(rename = "ErrorInfo", default)]
+    pub info: String,
+    /// `FriendNum`.
+    #[serde(rename = "FriendNum", default)]
+    pub friend_num: u64,
+    /// `UserDataItem`.
+    #[serde(rename = "UserDataItem", default)]
+    pub friends: Vec<serde_json::Value>,
+}
+
+/// The 1000 items the measurements import.
+pub fn items() -> Vec<Item> {
+    (0..1000)
+        .map(|i| Item {
+            to: format!("friend_{i:05}"),
+            remark: format!("r{i}"),
+            source: "AddSource_Type_Bench".to_owned(),
+        })
+        .collect()
+}
+
+/// The request URL, with a sig signed once and a fresh random.
+pub fn url(base: &str, path: &str, sdkappid: u64, admin: &str, sig: &str) -> String {
+    format!(
+        "{base}/{path}?sdkappid={sdkappid}&identifier={admin}&usersig={sig}&random={}&contenttype=json",
+        fastrand::u32(..)
+    )
+}
+
+/// The answer to a 1000-item friend_import, as the service sends it: every 50th item fails.
+pub fn import_answer() -> Vec<u8> {
+    let results: Vec<ResultItem> = (0..1000)
+        .map(|i| {
+            let to = format!("friend_{i:05}");
+            if i % 50 == 0 {
+                ResultItem::failed(
+                    to,
+                    im_core::ErrorCode(30010),
+                    "Err_SNS_FriendImport_My_Friend_Num_Exceed_Threshold",
+                )
+            } else {
+                ResultItem::ok(to)
+            }
+        })
+        .collect();
+    let fail = im_friends::failed_accounts(&results);
+    let mut value =
+        serde_json::to_value(FriendImportResponse::new(results, fail, vec![])).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.insert("ActionStatus".into(), "OK".into());
+        map.insert("ErrorCode".into(), 0.into());
+        map.insert("ErrorInfo".into(), "".into());
+        map.insert("ErrorDisplay".into(), "".into());
+    }
+    serde_json::to_vec(&value).unwrap_or_default()
+}

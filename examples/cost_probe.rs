@@ -1,0 +1,82 @@
+//! Runs the SDK's or the hand-written client's per-call work N times, for counting instructions
+//! with callgrind — a figure that, unlike wall time, does not move with the machine's load:
+//!
+//!     cargo build --release -p im-examples --example cost_probe
+//!     valgrind --tool=callgrind target/release/examples/cost_probe sdk 0     # setup only
+//!     valgrind --tool=callgrind target/release/examples/cost_probe sdk 20
+//!     valgrind --tool=callgrind target/release/examples/cost_probe hand 20
+//!
+//! (instructions of N calls − instructions of 0 calls) / N is the cost of one call.
+
+use std::hint::black_box;
+
+use im_core::usersig::UserSigSigner;
+use im_core::{envelope, Client, Endpoint};
+use im_examples::baseline::{self, KEY};
+use im_friends::{FriendImport, FriendImportItem, FriendImportResponse};
+
+fn main() -> std::process::ExitCode {
+    let mut args = std::env::args().skip(1);
+    let (Some(mode), Some(Ok(n))) = (args.next(), args.next().map(|n| n.parse::<usize>())) else {
+        eprintln!("usage: cost_probe sdk|hand N");
+        return std::process::ExitCode::FAILURE;
+    };
+    let answer = baseline::import_answer();
+    let client = match Client::builder(1400000000, KEY, "administrator")
+        .base_url("http://127.0.0.1:1")
+        .build()
+    {
+        Ok(client) => client,
+        Err(err) => {
+            eprintln!("{err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let sig = UserSigSigner::new(1400000000, KEY)
+        .generate("administrator", 86_400)
+        .into_secret();
+    // Sign the SDK's admin sig before counting, as the baseline's is.
+    let _ = client.request_url(FriendImport::PATH);
+    let mut failed = 0;
+    for _ in 0..n {
+        if mode == "sdk" {
+            let items = (0..1000)
+                .map(|i| {
+                    FriendImportItem::new(format!("friend_{i:05}"), "AddSource_Type_Bench")
+                        .remark(format!("r{i}"))
+                })
+                .collect();
+            let request = FriendImport::new("owner", items);
+            let url = request
+                .validate()
+                .map(|()| client.request_url(FriendImport::PATH));
+            let body = serde_json::to_vec(&request);
+            if let Ok(response) = envelope::decode::<FriendImportResponse>(200, black_box(&answer))
+            {
+                failed += response.fail_accounts.len();
+            }
+            let _ = black_box((url, body));
+        } else {
+            let request = baseline::Import {
+                from: "owner".to_owned(),
+                items: baseline::items(),
+            };
+            let url = baseline::url(
+                "http://127.0.0.1:1",
+                "v4/sns/friend_import",
+                1400000000,
+                "administrator",
+                &sig,
+            );
+            let body = serde_json::to_vec(&request);
+            if let Ok(response) =
+                serde_json::from_slice::<baseline::ImportAnswer>(black_box(&answer))
+            {
+                failed += response.fail.len();
+            }
+            let _ = black_box((url, body));
+        }
+    }
+    println!("{failed}");
+    std::process::ExitCode::SUCCESS
+}
