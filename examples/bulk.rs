@@ -2,23 +2,22 @@
 //! the importer itself.
 //!
 //! Memory: the accounts phase keeps the set of distinct UserIDs (about 40 bytes plus the ID per
-//! account); the friends phase keeps at most `buffer_budget` relations waiting to be grouped
+//! account), and imports them while the input is still being read; the friends phase keeps at most `buffer_budget` relations waiting to be grouped
 //! into requests, a bounded queue per worker, and a bit per input line for resume. Nothing
 //! grows with the number of relations beyond that bit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use im_accounts::{AccountCheck, AccountStatus, MultiaccountImport, MAX_ACCOUNTS_PER_REQUEST};
 use im_core::{Client, Error, ErrorCode};
 use im_friends::limits::MAX_ITEMS_PER_REQUEST;
 use im_friends::{CheckType, FriendCheck, FriendImport, FriendImportItem, FriendRelation};
-use indexmap::IndexSet;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
@@ -547,6 +546,8 @@ impl Default for Options {
 pub struct Survey {
     /// Lines that are relations, readable or not.
     pub relations: u64,
+    /// Distinct valid UserIDs.
+    pub accounts: u64,
 }
 
 /// The importer: accounts first, then friends.
@@ -580,38 +581,53 @@ impl Importer {
         }
     }
 
-    /// Pass 1: the accounts that appear, in order of first appearance, and the number of lines.
-    /// Unreadable lines and invalid UserIDs are reported here (once) and skipped later.
-    pub fn survey(&self, path: &Path, format: Format) -> io::Result<(IndexSet<Box<str>>, Survey)> {
-        let mut accounts = IndexSet::new();
-        let mut survey = Survey::default();
-        for relation in read(path, format)? {
-            survey.relations += 1;
-            let Ok(relation) = relation else { continue };
-            for id in [relation.from.as_str(), relation.item.to_account.as_str()] {
-                if im_core::check::user_id(|| "UserID", id).is_ok() && !accounts.contains(id) {
-                    accounts.insert(Box::from(id));
-                }
-            }
-        }
-        Ok((accounts, survey))
-    }
-
-    /// Imports `accounts`, 100 per multiaccount_import, skipping chunks an earlier run finished
-    /// and checking the uncertain ones first.
+    /// Pass 1: reads the input once, importing the accounts that appear as they are found, 100
+    /// per multiaccount_import, in order of first appearance (so chunk numbers are the same in
+    /// every run). Chunks an earlier run finished are skipped; uncertain ones are checked with
+    /// account_check first. Returns what the pass found and the accounts that failed.
     pub async fn import_accounts(
         &self,
-        accounts: IndexSet<Box<str>>,
-    ) -> io::Result<Vec<(String, String)>> {
-        let chunks: Vec<Vec<String>> = accounts
-            .into_iter()
-            .map(String::from)
-            .collect::<Vec<_>>()
-            .chunks(MAX_ACCOUNTS_PER_REQUEST)
-            .map(<[String]>::to_vec)
-            .collect();
+        path: &Path,
+        format: Format,
+    ) -> io::Result<(Survey, Vec<(String, String)>)> {
+        let (tx, rx) = mpsc::channel::<Vec<String>>(self.options.concurrency.max(1) * 2);
+        let path = path.to_owned();
+        let reader = tokio::task::spawn_blocking(move || -> io::Result<Survey> {
+            let mut seen: HashSet<Box<str>> = HashSet::new();
+            let mut survey = Survey::default();
+            let mut batch = Vec::with_capacity(MAX_ACCOUNTS_PER_REQUEST);
+            for relation in read(&path, format)? {
+                survey.relations += 1;
+                let Ok(relation) = relation else { continue };
+                for id in [relation.from.as_str(), relation.item.to_account.as_str()] {
+                    if im_core::check::user_id(|| "UserID", id).is_ok() && !seen.contains(id) {
+                        seen.insert(Box::from(id));
+                        batch.push(id.to_owned());
+                        if batch.len() == MAX_ACCOUNTS_PER_REQUEST {
+                            let full = std::mem::replace(
+                                &mut batch,
+                                Vec::with_capacity(MAX_ACCOUNTS_PER_REQUEST),
+                            );
+                            if tx.blocking_send(full).is_err() {
+                                return Ok(survey);
+                            }
+                        }
+                    }
+                }
+            }
+            survey.accounts = seen.len() as u64;
+            if !batch.is_empty() {
+                let _ = tx.blocking_send(batch);
+            }
+            Ok(survey)
+        });
+        let chunks = futures::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|chunk| (chunk, rx))
+        });
         let failures: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
-        futures::stream::iter(chunks.into_iter().enumerate().map(Ok::<_, io::Error>))
+        chunks
+            .enumerate()
+            .map(Ok::<_, io::Error>)
             .try_for_each_concurrent(self.options.concurrency, |(index, chunk)| {
                 let failures = &failures;
                 async move {
@@ -674,9 +690,11 @@ impl Importer {
                 }
             })
             .await?;
-        Ok(failures
+        let survey = reader.await.map_err(io::Error::other)??;
+        let failures = failures
             .into_inner()
-            .unwrap_or_else(PoisonError::into_inner))
+            .unwrap_or_else(PoisonError::into_inner);
+        Ok((survey, failures))
     }
 
     /// Pass 2: friends, grouped by `from` into requests of up to 1000. Up to `concurrency`

@@ -94,24 +94,17 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         options,
     ));
 
-    let (accounts, survey) = importer.survey(&args.input, format)?;
-    eprintln!(
-        "{} relations, {} accounts in {} (read in {:.1} s)",
-        survey.relations,
-        accounts.len(),
-        args.input.display(),
-        started.elapsed().as_secs_f64()
-    );
     let accounts_started = Instant::now();
-    let account_count = accounts.len() as u64;
-    let failed_accounts = importer.import_accounts(accounts).await?;
+    let (survey, failed_accounts) = importer.import_accounts(&args.input, format).await?;
     for (id, err) in failed_accounts.iter().take(5) {
         eprintln!("  account {id}: {err}");
     }
     eprintln!(
-        "Accounts: {} of {} imported in {:.1} s",
+        "{} relations in {}; accounts: {} of {} imported in {:.1} s",
+        survey.relations,
+        args.input.display(),
         importer.stats.accounts.load(Ordering::Relaxed),
-        account_count,
+        survey.accounts,
         accounts_started.elapsed().as_secs_f64()
     );
     let friends_started = Instant::now();
