@@ -133,11 +133,7 @@ pub struct FriendGetListResponse {
 impl FriendGetListResponse {
     /// A response (used by servers and tests); `Fail_Account` is derived from the items.
     pub fn new(items: Vec<FriendInfo>) -> Self {
-        let fail_accounts = items
-            .iter()
-            .filter(|i| !i.result_code.is_ok())
-            .map(|i| i.to_account.clone())
-            .collect();
+        let fail_accounts = crate::results::failed_by(&items, |i| (i.result_code, &i.to_account));
         Self {
             items,
             fail_accounts,

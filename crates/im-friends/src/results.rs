@@ -1,6 +1,6 @@
 //! Response shapes shared by several calls.
 
-use im_core::ResultItem;
+use im_core::{ErrorCode, ResultItem};
 use serde::{Deserialize, Serialize};
 
 /// `ResultItem[]` plus `Fail_Account[]`: the answer of friend_update, friend_delete,
@@ -43,9 +43,18 @@ impl ItemResults {
 
 /// The accounts of the failed items, in order.
 pub fn failed_accounts(results: &[ResultItem]) -> Vec<String> {
-    results
+    failed_by(results, |item| (item.result_code, &item.to_account))
+}
+
+/// The accounts of the items whose code is not 0, in order, for any item type.
+pub(crate) fn failed_by<T>(
+    items: &[T],
+    outcome: impl Fn(&T) -> (ErrorCode, &String),
+) -> Vec<String> {
+    items
         .iter()
-        .filter(|item| !item.is_ok())
-        .map(|item| item.to_account.clone())
+        .map(outcome)
+        .filter(|(code, _)| !code.is_ok())
+        .map(|(_, account)| account.clone())
         .collect()
 }
