@@ -69,7 +69,7 @@ pub enum Error {
     },
     /// The request could not be sent or its response not received (connection refused, reset,
     /// TLS failure, ...). The URL is removed from the inner error.
-    #[error("network error: {0}")]
+    #[error("network error: {}", with_causes(.0))]
     Transport(#[source] reqwest::Error),
     /// A UserSig could not be generated or was refused.
     #[error("UserSig: {0}")]
@@ -80,6 +80,21 @@ pub enum Error {
     /// The request could not be serialised.
     #[error("could not encode the request body as JSON: {0}")]
     Encode(#[source] serde_json::Error),
+}
+
+/// The error and its causes, `outer: inner: innermost` (the URL was removed beforehand).
+fn with_causes(err: &reqwest::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 fn describe(code: ErrorCode) -> String {

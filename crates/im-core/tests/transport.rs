@@ -206,6 +206,10 @@ async fn connection_refused_is_a_transport_error_without_the_url() {
         .unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(err.is_retryable());
+    assert!(
+        err.to_string().to_lowercase().contains("refused"),
+        "the cause is shown: {err}"
+    );
     assert_no_secrets(&format!("{err} {err:?}"));
 }
 
