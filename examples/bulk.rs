@@ -827,6 +827,7 @@ impl Importer {
             .collect();
         if !uncertain.is_empty() {
             if let Ok(present) = self.existing(&from, uncertain).await {
+                let present: HashSet<String> = present.into_iter().collect();
                 let before = chunk.len();
                 let (already, rest): (Vec<Relation>, Vec<Relation>) =
                     chunk.into_iter().partition(|r| {
@@ -844,48 +845,54 @@ impl Importer {
         if chunk.is_empty() {
             return Ok(());
         }
-        let lines: Vec<u64> = chunk.iter().map(|r| r.line).collect();
+        let (lines, items): (Vec<u64>, Vec<FriendImportItem>) =
+            chunk.into_iter().map(|r| (r.line, r.item)).unzip();
         self.checkpoint.record("P", &lines)?;
-        let items: Vec<FriendImportItem> = chunk.iter().map(|r| r.item.clone()).collect();
+        let request = FriendImport::new(&from, items);
         Stats::add(&self.stats.calls, 1);
-        match self.client.call(&FriendImport::new(&from, items)).await {
+        match self.client.call(&request).await {
             Ok(response) => {
                 let mut to_verify = Vec::new();
-                for (relation, result) in chunk.iter().zip(&response.results) {
-                    let to = relation.item.to_account.as_str();
+                for ((line, item), result) in
+                    lines.iter().zip(&request.items).zip(&response.results)
+                {
                     if result.is_ok() {
                         Stats::add(&self.stats.imported, 1);
-                    } else if response.invalid_accounts.iter().any(|a| a == to) {
+                    } else if response.invalid_accounts.contains(&item.to_account) {
                         Stats::add(&self.stats.invalid, 1);
                         self.report.write(
-                            relation.line,
+                            *line,
                             &from,
-                            Some(&relation.item),
+                            Some(item),
                             Some(result.result_code),
                             &result.result_info,
                         )?;
                     } else if result.result_code == ErrorCode::SNS_BAD_PARAMETER {
                         // "Already a friend": present before this run, or made by an attempt
                         // whose answer was lost. Either way it is there; checked below.
-                        to_verify.push(relation);
+                        to_verify.push((*line, item));
                     } else {
                         Stats::add(&self.stats.failed, 1);
                         self.report.write(
-                            relation.line,
+                            *line,
                             &from,
-                            Some(&relation.item),
+                            Some(item),
                             Some(result.result_code),
                             &result.result_info,
                         )?;
                     }
                 }
                 // Items the answer did not cover (a malformed answer) fail visibly.
-                for relation in chunk.iter().skip(response.results.len()) {
+                for (line, item) in lines
+                    .iter()
+                    .zip(&request.items)
+                    .skip(response.results.len())
+                {
                     Stats::add(&self.stats.failed, 1);
                     self.report.write(
-                        relation.line,
+                        *line,
                         &from,
-                        Some(&relation.item),
+                        Some(item),
                         None,
                         "no result for this item in the answer",
                     )?;
@@ -893,18 +900,23 @@ impl Importer {
                 if !to_verify.is_empty() {
                     let names = to_verify
                         .iter()
-                        .map(|r| r.item.to_account.clone())
+                        .map(|(_, item)| item.to_account.clone())
                         .collect();
-                    let present = self.existing(&from, names).await.unwrap_or_default();
-                    for relation in to_verify {
-                        if present.contains(&relation.item.to_account) {
+                    let present: HashSet<String> = self
+                        .existing(&from, names)
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .collect();
+                    for (line, item) in to_verify {
+                        if present.contains(&item.to_account) {
                             Stats::add(&self.stats.skipped, 1);
                         } else {
                             Stats::add(&self.stats.failed, 1);
                             self.report.write(
-                                relation.line,
+                                line,
                                 &from,
-                                Some(&relation.item),
+                                Some(item),
                                 Some(ErrorCode::SNS_BAD_PARAMETER),
                                 "friend_import refused the item (30001)",
                             )?;
@@ -914,15 +926,10 @@ impl Importer {
             }
             Err(err) => {
                 let text = err.to_string();
-                for relation in &chunk {
+                for (line, item) in lines.iter().zip(&request.items) {
                     Stats::add(&self.stats.failed, 1);
-                    self.report.write(
-                        relation.line,
-                        &from,
-                        Some(&relation.item),
-                        err.code(),
-                        &text,
-                    )?;
+                    self.report
+                        .write(*line, &from, Some(item), err.code(), &text)?;
                 }
             }
         }
