@@ -221,9 +221,10 @@ async fn without_client_limits_the_emulator_refuses_with_60007() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
+    // account_check is documented at 100 calls per second: 600 at once must meet the limit.
     let calls = (0..600).map(|_| {
         let client = client.clone();
-        async move { client.call(&FriendGet::new("a")).await }
+        async move { client.call(&im_accounts::AccountCheck::new(["a"])).await }
     });
     let results = futures::future::join_all(calls).await;
     let limited = results
