@@ -8,7 +8,7 @@ use im_friends::{
     ItemResults,
 };
 
-use super::{Outcome, World};
+use super::{Held, Outcome, World};
 
 impl World {
     pub fn black_list_add(&mut self, req: BlackListAdd, now: i64) -> Outcome<ItemResults> {
@@ -127,23 +127,23 @@ impl World {
             .to_accounts
             .iter()
             .map(|to| {
-                let Some(peer) = self.accounts.get(to) else {
-                    return BlackCheckInfo::new(
-                        to,
-                        BlackRelation::No,
-                        ErrorCode::SNS_ACCOUNT_NOT_FOUND,
-                        "Err_SNS_BlackListCheck_Account_Not_Exist",
-                    );
-                };
-                let a_blocks = me.blocklist.contains_key(to);
-                let b_blocks = peer.blocklist.contains_key(&req.from_account);
-                let relation = match (req.check_type, a_blocks, b_blocks) {
-                    (BlackCheckType::Single, true, _) | (BlackCheckType::Both, true, false) => {
-                        BlackRelation::AWithB
+                let two_way = req.check_type == BlackCheckType::Both;
+                let held = self.held(me, &req.from_account, to, two_way, |account, id| {
+                    account.blocklist.contains_key(id)
+                });
+                let relation = match held {
+                    None => {
+                        return BlackCheckInfo::new(
+                            to,
+                            BlackRelation::No,
+                            ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                            "Err_SNS_BlackListCheck_Account_Not_Exist",
+                        )
                     }
-                    (BlackCheckType::Both, true, true) => BlackRelation::BothWay,
-                    (BlackCheckType::Both, false, true) => BlackRelation::BWithA,
-                    _ => BlackRelation::No,
+                    Some(Held::Both) => BlackRelation::BothWay,
+                    Some(Held::FromOnly) => BlackRelation::AWithB,
+                    Some(Held::ToOnly) => BlackRelation::BWithA,
+                    Some(Held::Neither) => BlackRelation::No,
                 };
                 BlackCheckInfo::new(to, relation, ErrorCode::OK, "")
             })

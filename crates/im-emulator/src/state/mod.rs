@@ -156,6 +156,19 @@ impl Account {
     }
 }
 
+/// Who holds whom in a list (friends or blocklist), as the check calls report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Held {
+    /// Neither holds the other.
+    Neither,
+    /// Only `from` holds `to`.
+    FromOnly,
+    /// Only `to` holds `from` (two-way checks only).
+    ToOnly,
+    /// Each holds the other (two-way checks only).
+    Both,
+}
+
 /// Settings of the model.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
@@ -184,6 +197,25 @@ impl World {
             accounts: HashMap::new(),
             limits,
         }
+    }
+
+    /// Whether `from` (whose account is `me`) and `to` hold each other in the list `holds`
+    /// reads; `to`'s side only for a two-way check. `None` when `to` is not imported.
+    pub(crate) fn held(
+        &self,
+        me: &Account,
+        from: &str,
+        to: &str,
+        two_way: bool,
+        holds: impl Fn(&Account, &str) -> bool,
+    ) -> Option<Held> {
+        let peer = self.accounts.get(to)?;
+        Some(match (holds(me, to), two_way && holds(peer, from)) {
+            (true, true) => Held::Both,
+            (true, false) => Held::FromOnly,
+            (false, true) => Held::ToOnly,
+            (false, false) => Held::Neither,
+        })
     }
 
     pub(crate) fn account_mut(&mut self, from: &str) -> Outcome<&mut Account> {

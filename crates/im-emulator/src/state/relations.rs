@@ -8,7 +8,7 @@ use im_friends::{
     FriendUpdate, FriendUpdateItem, FriendValue, ItemResults, Tag, TagValue,
 };
 
-use super::{Account, FriendRecord, Outcome, World};
+use super::{Account, FriendRecord, Held, Outcome, World};
 
 /// What one friend_update item changes, checked before anything is applied.
 enum Change {
@@ -174,23 +174,23 @@ impl World {
             .to_accounts
             .iter()
             .map(|to| {
-                let Some(peer) = self.accounts.get(to) else {
-                    return FriendCheckInfo::new(
-                        to,
-                        FriendRelation::NoRelation,
-                        ErrorCode::SNS_ACCOUNT_NOT_FOUND,
-                        "Err_SNS_FriendCheck_Account_Not_Exist",
-                    );
-                };
-                let a_with_b = me.friends.contains_key(to);
-                let b_with_a = peer.friends.contains_key(&req.from_account);
-                let relation = match (req.check_type, a_with_b, b_with_a) {
-                    (CheckType::Single, true, _) | (CheckType::Both, true, false) => {
-                        FriendRelation::AWithB
+                let two_way = req.check_type == CheckType::Both;
+                let held = self.held(me, &req.from_account, to, two_way, |account, id| {
+                    account.friends.contains_key(id)
+                });
+                let relation = match held {
+                    None => {
+                        return FriendCheckInfo::new(
+                            to,
+                            FriendRelation::NoRelation,
+                            ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                            "Err_SNS_FriendCheck_Account_Not_Exist",
+                        )
                     }
-                    (CheckType::Both, true, true) => FriendRelation::BothWay,
-                    (CheckType::Both, false, true) => FriendRelation::BWithA,
-                    _ => FriendRelation::NoRelation,
+                    Some(Held::Both) => FriendRelation::BothWay,
+                    Some(Held::FromOnly) => FriendRelation::AWithB,
+                    Some(Held::ToOnly) => FriendRelation::BWithA,
+                    Some(Held::Neither) => FriendRelation::NoRelation,
                 };
                 FriendCheckInfo::new(to, relation, ErrorCode::OK, "")
             })
