@@ -88,6 +88,7 @@ pub mod check {
 
     /// A UserID: non-empty and at most [`MAX_USER_ID_BYTES`] bytes. The server judges the
     /// characters (sources disagree on the allowed set).
+    #[inline]
     pub fn user_id<F: fmt::Display>(
         field: impl FnOnce() -> F,
         id: &str,
@@ -125,6 +126,7 @@ pub mod check {
     }
 
     /// A string of at most `max` bytes.
+    #[inline]
     pub fn max_bytes<F: fmt::Display>(
         field: impl FnOnce() -> F,
         value: &str,

@@ -32,6 +32,7 @@ pub struct FriendAdd {
 
 impl FriendAdd {
     /// A request adding `items` for `from_account` (both ways, not forced: the service defaults).
+    #[inline]
     pub fn new(from_account: impl Into<String>, items: Vec<FriendAddItem>) -> Self {
         Self {
             from_account: from_account.into(),
@@ -42,12 +43,14 @@ impl FriendAdd {
     }
 
     /// Sets `AddType`.
+    #[inline]
     pub fn add_type(mut self, add_type: AddType) -> Self {
         self.add_type = Some(add_type);
         self
     }
 
     /// Sets `ForceAddFlags` to 1 (`true`) or 0 (`false`).
+    #[inline]
     pub fn force_add(mut self, force: bool) -> Self {
         self.force_add_flags = Some(if force {
             ForceAddFlag::Force
@@ -85,6 +88,7 @@ pub struct FriendAddItem {
 
 impl FriendAddItem {
     /// A friend with its add source, e.g. `"AddSource_Type_Android"`.
+    #[inline]
     pub fn new(to_account: impl Into<String>, add_source: impl Into<String>) -> Self {
         Self {
             to_account: to_account.into(),
@@ -96,18 +100,21 @@ impl FriendAddItem {
     }
 
     /// Sets the remark.
+    #[inline]
     pub fn remark(mut self, remark: impl Into<String>) -> Self {
         self.remark = Some(remark.into());
         self
     }
 
     /// Sets the friend group.
+    #[inline]
     pub fn group(mut self, name: impl Into<String>) -> Self {
         self.group = Some(name.into());
         self
     }
 
     /// Sets the add wording.
+    #[inline]
     pub fn add_wording(mut self, wording: impl Into<String>) -> Self {
         self.add_wording = Some(wording.into());
         self
@@ -211,6 +218,7 @@ pub struct FriendAddResponse {
 
 impl FriendAddResponse {
     /// A response with these results (used by servers and tests).
+    #[inline]
     pub fn new(results: Vec<ResultItem>, fail_accounts: Vec<String>) -> Self {
         Self {
             results,

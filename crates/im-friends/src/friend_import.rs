@@ -24,6 +24,7 @@ pub struct FriendImport {
 
 impl FriendImport {
     /// A request importing `items` for `from_account`.
+    #[inline]
     pub fn new(from_account: impl Into<String>, items: Vec<FriendImportItem>) -> Self {
         Self {
             from_account: from_account.into(),
@@ -72,6 +73,7 @@ pub struct FriendImportItem {
 
 impl FriendImportItem {
     /// A friend with its required add source, e.g. `"AddSource_Type_Android"`.
+    #[inline]
     pub fn new(to_account: impl Into<String>, add_source: impl Into<String>) -> Self {
         Self {
             to_account: to_account.into(),
@@ -86,36 +88,42 @@ impl FriendImportItem {
     }
 
     /// Sets the remark.
+    #[inline]
     pub fn remark(mut self, remark: impl Into<String>) -> Self {
         self.remark = Some(remark.into());
         self
     }
 
     /// Sets when the remark was made.
+    #[inline]
     pub fn remark_time(mut self, unix_seconds: i64) -> Self {
         self.remark_time = Some(unix_seconds);
         self
     }
 
     /// Adds a friend group.
+    #[inline]
     pub fn group(mut self, name: impl Into<String>) -> Self {
         self.groups.push(name.into());
         self
     }
 
     /// Sets the add wording.
+    #[inline]
     pub fn add_wording(mut self, wording: impl Into<String>) -> Self {
         self.add_wording = Some(wording.into());
         self
     }
 
     /// Sets when the friendship was made.
+    #[inline]
     pub fn add_time(mut self, unix_seconds: i64) -> Self {
         self.add_time = Some(unix_seconds);
         self
     }
 
     /// Adds a custom field (build the tag with [`crate::Tag::custom`]).
+    #[inline]
     pub fn custom(mut self, item: TagValue) -> Self {
         self.custom.push(item);
         self
@@ -172,6 +180,7 @@ pub struct FriendImportResponse {
 
 impl FriendImportResponse {
     /// A response with these results (used by servers and tests).
+    #[inline]
     pub fn new(
         results: Vec<ResultItem>,
         fail_accounts: Vec<String>,

@@ -32,16 +32,17 @@ pub const MAX_BLOCKLIST: usize = 1000;
 pub const ADD_SOURCE_PREFIX: &str = "AddSource_Type_";
 
 /// `AddSource_Type_` followed by 1 to 8 ASCII letters.
+#[inline]
 pub fn check_add_source(
     field: impl FnOnce() -> String,
     value: &str,
 ) -> Result<(), ValidationError> {
-    let keyword = value.strip_prefix(ADD_SOURCE_PREFIX);
-    let valid = keyword.is_some_and(|k| {
-        !k.is_empty()
-            && k.len() <= MAX_ADD_SOURCE_KEYWORD_BYTES
-            && k.bytes().all(|b| b.is_ascii_alphabetic())
-    });
+    let bytes = value.as_bytes();
+    let prefix = ADD_SOURCE_PREFIX.as_bytes();
+    let valid = bytes.len() > prefix.len()
+        && bytes.len() - prefix.len() <= MAX_ADD_SOURCE_KEYWORD_BYTES
+        && bytes.starts_with(prefix)
+        && bytes[prefix.len()..].iter().all(u8::is_ascii_alphabetic);
     if valid {
         Ok(())
     } else {
@@ -67,6 +68,7 @@ pub fn check_group_name(field: impl Fn() -> String, name: &str) -> Result<(), Va
 }
 
 /// A list of group names: at most 32, each valid. `field` is only called on failure.
+#[inline]
 pub fn check_group_names<F: fmt::Display>(
     field: impl Fn() -> F,
     names: &[String],
@@ -122,6 +124,7 @@ pub(crate) fn is_custom_name(name: &str) -> bool {
 }
 
 /// An optional remark: at most 96 bytes.
+#[inline]
 pub fn check_remark(
     field: impl FnOnce() -> String,
     remark: Option<&str>,
@@ -133,6 +136,7 @@ pub fn check_remark(
 }
 
 /// An optional add wording: at most 256 bytes.
+#[inline]
 pub fn check_add_wording(
     field: impl FnOnce() -> String,
     wording: Option<&str>,
