@@ -36,19 +36,20 @@ pub enum Burst {
     OneSecond,
 }
 
-/// A clock for governor that reads tokio's time (paused in tests), as a duration since the
-/// first reading.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TokioClock;
-
-static ORIGIN: OnceLock<tokio::time::Instant> = OnceLock::new();
+/// A clock for governor that reads tokio's time (paused in tests), as a duration since its
+/// first reading. Clones share the origin; separate clocks (one per [`PathLimiters`]) do not, so
+/// runtimes with different time bases never meet.
+#[derive(Debug, Clone, Default)]
+pub struct TokioClock {
+    origin: Arc<OnceLock<tokio::time::Instant>>,
+}
 
 impl GovernorClock for TokioClock {
     type Instant = Duration;
 
     fn now(&self) -> Duration {
         let now = tokio::time::Instant::now();
-        now.saturating_duration_since(*ORIGIN.get_or_init(|| now))
+        now.saturating_duration_since(*self.origin.get_or_init(|| now))
     }
 }
 
@@ -59,6 +60,7 @@ type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<D
 pub struct PathLimiters {
     mode: RateLimit,
     burst: Burst,
+    clock: TokioClock,
     limiters: RwLock<HashMap<&'static str, Arc<Limiter>>>,
 }
 
@@ -68,6 +70,7 @@ impl PathLimiters {
         Self {
             mode,
             burst,
+            clock: TokioClock::default(),
             limiters: RwLock::new(HashMap::new()),
         }
     }
@@ -110,7 +113,7 @@ impl PathLimiters {
                     .unwrap_or_else(|| Quota::per_second(rate))
                     .allow_burst(NonZeroU32::MIN),
             };
-            Arc::new(RateLimiter::direct_with_clock(quota, TokioClock))
+            Arc::new(RateLimiter::direct_with_clock(quota, self.clock.clone()))
         });
         Some(Arc::clone(limiter))
     }
@@ -121,7 +124,7 @@ impl PathLimiters {
             None => Ok(()),
             Some(limiter) => limiter
                 .check()
-                .map_err(|not_until| not_until.wait_time_from(TokioClock.now())),
+                .map_err(|not_until| not_until.wait_time_from(self.clock.now())),
         }
     }
 
@@ -131,7 +134,7 @@ impl PathLimiters {
             return;
         };
         while let Err(not_until) = limiter.check() {
-            let wait = not_until.wait_time_from(TokioClock.now());
+            let wait = not_until.wait_time_from(self.clock.now());
             tracing::trace!(
                 path,
                 wait_ms = wait.as_millis() as u64,
