@@ -624,6 +624,22 @@ mod tests {
     }
 
     #[test]
+    fn regions_choose_the_primary_or_the_backup_host() {
+        let primary = Client::builder(1, "k", "admin")
+            .region(Region::Tokyo)
+            .build()
+            .unwrap();
+        assert_eq!(primary.base_url(), "https://adminapijpn.im.qcloud.com");
+        let backup = Client::builder(1, "k", "admin")
+            .region_backup(Region::Tokyo)
+            .build()
+            .unwrap();
+        assert_eq!(backup.base_url(), "https://adminapijpn.my-imcloud.com");
+        let default = Client::builder(1, "k", "admin").build().unwrap();
+        assert_eq!(default.base_url(), "https://console.tim.qq.com");
+    }
+
+    #[test]
     fn bad_configuration_is_refused() {
         assert!(Client::builder(1, "k", "").build().is_err());
         assert!(Client::builder(1, "", "admin").build().is_err());

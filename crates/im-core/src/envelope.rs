@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
-use serde::de::{DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::{Error, ErrorCode};
@@ -23,6 +23,7 @@ pub struct Envelope {
     #[serde(
         rename = "ActionStatus",
         default,
+        deserialize_with = "lenient_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub action_status: Option<String>,
@@ -110,40 +111,32 @@ impl ResultItem {
 
 /// Checks the status and the envelope of a response body; `Ok` means `ErrorCode == 0`.
 pub fn check(status: u16, body: &[u8]) -> Result<(), Error> {
-    if status != 200 {
-        return Err(Error::HttpStatus {
-            status,
-            excerpt: excerpt(body),
-        });
-    }
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::EmptyBody { status });
-    }
-    let envelope: Envelope = serde_json::from_slice(body).map_err(|source| Error::Decode {
-        status,
-        excerpt: excerpt(body),
-        source,
-    })?;
-    match envelope.error_code {
-        Some(code) if code.is_ok() => Ok(()),
-        Some(code) => Err(Error::Api {
-            code,
-            info: envelope.error_info.unwrap_or_default(),
-            display: envelope.error_display.unwrap_or_default(),
-        }),
-        None if envelope.action_status.as_deref() == Some("OK") => Ok(()),
-        None => Err(Error::Decode {
-            status,
-            excerpt: excerpt(body),
-            source: serde::de::Error::missing_field("ErrorCode"),
-        }),
-    }
+    let (payload, envelope) = split::<IgnoredAny>(status, body)?;
+    payload.map_err(|source| decode_error(status, body, source))?;
+    verdict(status, body, envelope)
 }
 
 /// Decodes a whole response in one pass: the envelope fields are taken out while `R` reads the
 /// rest, then `ErrorCode` decides. `R` describes the call's own fields; it never sees
 /// `ActionStatus`, `ErrorCode`, `ErrorInfo` or `ErrorDisplay`.
 pub fn decode<R: DeserializeOwned>(status: u16, body: &[u8]) -> Result<R, Error> {
+    let (payload, envelope) = split::<R>(status, body)?;
+    match payload {
+        Ok(value) => verdict(status, body, envelope).map(|()| value),
+        // The body is not an `R`: a refusal (whose envelope says why), or not the expected JSON.
+        Err(source) => {
+            check(status, body)?;
+            Err(decode_error(status, body, source))
+        }
+    }
+}
+
+/// Checks the status and the emptiness of the body, then reads it as `R` with the envelope
+/// fields taken out.
+fn split<R: DeserializeOwned>(
+    status: u16,
+    body: &[u8],
+) -> Result<(Result<R, serde_json::Error>, Envelope), Error> {
     if status != 200 {
         return Err(Error::HttpStatus {
             status,
@@ -155,35 +148,37 @@ pub fn decode<R: DeserializeOwned>(status: u16, body: &[u8]) -> Result<R, Error>
     }
     let mut envelope = Envelope::default();
     let mut de = serde_json::Deserializer::from_slice(body);
-    let decoded = R::deserialize(Intercept {
+    let payload = R::deserialize(Intercept {
         de: &mut de,
         envelope: &mut envelope,
     })
     .and_then(|value| de.end().map(|()| value));
-    match decoded {
-        Ok(value) => match envelope.error_code {
-            Some(code) if code.is_ok() => Ok(value),
-            Some(code) => Err(Error::Api {
-                code,
-                info: envelope.error_info.unwrap_or_default(),
-                display: envelope.error_display.unwrap_or_default(),
-            }),
-            None if envelope.action_status.as_deref() == Some("OK") => Ok(value),
-            None => Err(Error::Decode {
-                status,
-                excerpt: excerpt(body),
-                source: serde::de::Error::missing_field("ErrorCode"),
-            }),
-        },
-        // The body is not an `R`: a refusal (whose envelope says why), or not the expected JSON.
-        Err(source) => {
-            check(status, body)?;
-            Err(Error::Decode {
-                status,
-                excerpt: excerpt(body),
-                source,
-            })
-        }
+    Ok((payload, envelope))
+}
+
+/// Success is `ErrorCode == 0`, or no `ErrorCode` with `ActionStatus` `"OK"`.
+fn verdict(status: u16, body: &[u8], envelope: Envelope) -> Result<(), Error> {
+    match envelope.error_code {
+        Some(code) if code.is_ok() => Ok(()),
+        Some(code) => Err(Error::Api {
+            code,
+            info: envelope.error_info.unwrap_or_default(),
+            display: envelope.error_display.unwrap_or_default(),
+        }),
+        None if envelope.action_status.as_deref() == Some("OK") => Ok(()),
+        None => Err(decode_error(
+            status,
+            body,
+            serde::de::Error::missing_field("ErrorCode"),
+        )),
+    }
+}
+
+fn decode_error(status: u16, body: &[u8], source: serde_json::Error) -> Error {
+    Error::Decode {
+        status,
+        excerpt: excerpt(body),
+        source,
     }
 }
 
@@ -395,6 +390,7 @@ mod tests {
             r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"0"}"#,
             r#"{"ActionStatus":"OK"}"#,
             r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":null,"Extra":[1,2,{"a":null}]}"#,
+            r#"{"ActionStatus":1,"ErrorCode":0}"#,
         ] {
             check(200, body.as_bytes()).unwrap_or_else(|e| panic!("{body}: {e}"));
         }

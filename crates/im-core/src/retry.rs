@@ -93,11 +93,6 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    /// Whether `error` is worth another attempt under this policy.
-    pub fn should_retry(error: &Error) -> bool {
-        error.is_retryable()
-    }
-
     pub(crate) fn schedule(&self) -> Schedule<'_> {
         Schedule {
             policy: self,

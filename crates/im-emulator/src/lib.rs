@@ -249,14 +249,6 @@ pub struct RunningEmulator {
     task: Option<JoinHandle<()>>,
 }
 
-impl std::fmt::Debug for server::App {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App")
-            .field("admin", &self.admin)
-            .finish_non_exhaustive()
-    }
-}
-
 impl RunningEmulator {
     /// The address it listens on.
     pub fn addr(&self) -> SocketAddr {

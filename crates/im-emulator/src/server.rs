@@ -30,6 +30,14 @@ pub(crate) struct App {
     pub faults: FaultInjector,
 }
 
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("admin", &self.admin)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The documented rate of every path the emulator serves, from the SDK's own endpoint types.
 fn documented_rate(path: &str) -> Option<(&'static str, NonZeroU32)> {
     use im_accounts::*;

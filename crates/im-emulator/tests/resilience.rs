@@ -241,6 +241,30 @@ async fn without_client_limits_the_emulator_refuses_with_60007() {
     }
 }
 
+#[tokio::test]
+async fn an_emulator_without_rate_limits_refuses_nothing() {
+    let emulator = Emulator::builder().rate_limit(false).start().await.unwrap();
+    emulator
+        .client()
+        .unwrap()
+        .call(&AccountImport::new("a"))
+        .await
+        .unwrap();
+    let client = emulator
+        .client_builder()
+        .rate_limit(RateLimit::Off)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let calls = (0..600).map(|_| {
+        let client = client.clone();
+        async move { client.call(&im_accounts::AccountCheck::new(["a"])).await }
+    });
+    for result in futures::future::join_all(calls).await {
+        result.unwrap();
+    }
+}
+
 /// Every fault kind at once, with a fixed seed.
 fn storm() -> FaultPlan {
     "http502=0.1,code:30006=0.05,code:60007=0.05,truncate=0.02,delay=20ms@0.05,reset=0.01,lost=0.02"

@@ -80,7 +80,11 @@ impl FriendUpdateItem {
     pub fn check(&self, index: usize) -> Result<(), ValidationError> {
         let field = |name: &str| format!("UpdateItem[{index}].{name}");
         check::user_id(|| field("To_Account"), &self.to_account)?;
-        check::count(&field("SnsItem"), self.fields.len(), usize::MAX)?;
+        if self.fields.is_empty() {
+            return Err(ValidationError::EmptyList {
+                field: field("SnsItem"),
+            });
+        }
         for (n, tv) in self.fields.iter().enumerate() {
             let at = || field(&format!("SnsItem[{n}]"));
             if tv.tag == Tag::REMARK {
