@@ -2,8 +2,8 @@
 //! structs, one parse — as the yardstick the SDK is measured against (`benches/call_cost.rs`,
 //! `cost_probe`, `loopback_bench`).
 
-use im_core::ResultItem;
-use im_friends::FriendImportResponse;
+use tencent_im_core::ResultItem;
+use tencent_im_friends::FriendImportResponse;
 use serde::{Deserialize, Serialize};
 
 /// The secret key of the measurements.
@@ -120,7 +120,7 @@ pub fn import_answer() -> Vec<u8> {
             if i % 50 == 0 {
                 ResultItem::failed(
                     to,
-                    im_core::ErrorCode(30010),
+                    tencent_im_core::ErrorCode(30010),
                     "Err_SNS_FriendImport_My_Friend_Num_Exceed_Threshold",
                 )
             } else {
@@ -128,7 +128,7 @@ pub fn import_answer() -> Vec<u8> {
             }
         })
         .collect();
-    let fail = im_friends::failed_accounts(&results);
+    let fail = tencent_im_friends::failed_accounts(&results);
     let mut value =
         serde_json::to_value(FriendImportResponse::new(results, fail, vec![])).unwrap_or_default();
     if let Some(map) = value.as_object_mut() {

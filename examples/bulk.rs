@@ -14,10 +14,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::{StreamExt, TryStreamExt};
-use im_accounts::{AccountCheck, AccountStatus, MultiaccountImport, MAX_ACCOUNTS_PER_REQUEST};
-use im_core::{Client, Error, ErrorCode};
-use im_friends::limits::MAX_ITEMS_PER_REQUEST;
-use im_friends::{CheckType, FriendCheck, FriendImport, FriendImportItem, FriendRelation};
+use tencent_im_accounts::{AccountCheck, AccountStatus, MultiaccountImport, MAX_ACCOUNTS_PER_REQUEST};
+use tencent_im_core::{Client, Error, ErrorCode};
+use tencent_im_friends::limits::MAX_ITEMS_PER_REQUEST;
+use tencent_im_friends::{CheckType, FriendCheck, FriendImport, FriendImportItem, FriendRelation};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
@@ -600,7 +600,7 @@ impl Importer {
                 survey.relations += 1;
                 let Ok(relation) = relation else { continue };
                 for id in [relation.from.as_str(), relation.item.to_account.as_str()] {
-                    if im_core::check::user_id(|| "UserID", id).is_ok() && !seen.contains(id) {
+                    if tencent_im_core::check::user_id(|| "UserID", id).is_ok() && !seen.contains(id) {
                         seen.insert(Box::from(id));
                         batch.push(id.to_owned());
                         if batch.len() == MAX_ACCOUNTS_PER_REQUEST {
@@ -746,7 +746,7 @@ impl Importer {
                     Stats::add(&self.stats.skipped, 1);
                     continue;
                 }
-                let invalid = im_core::check::user_id(|| "from", &relation.from)
+                let invalid = tencent_im_core::check::user_id(|| "from", &relation.from)
                     .and_then(|()| relation.item.check(0))
                     .err();
                 if let Some(err) = invalid {

@@ -10,10 +10,10 @@
 
 use std::hint::black_box;
 
-use im_core::usersig::UserSigSigner;
-use im_core::{envelope, Client, Endpoint};
+use tencent_im_core::usersig::UserSigSigner;
+use tencent_im_core::{envelope, Client, Endpoint};
 use im_examples::baseline::{self, KEY};
-use im_friends::{FriendImport, FriendImportItem, FriendImportResponse};
+use tencent_im_friends::{FriendImport, FriendImportItem, FriendImportResponse};
 
 fn main() -> std::process::ExitCode {
     let mut args = std::env::args().skip(1);

@@ -3,9 +3,9 @@
 //!
 //!     cargo run -p im-examples --example custom_endpoint
 
-use im_accounts::MultiaccountImport;
-use im_core::{im_api, Empty, Error, ErrorCode, ResultItem};
-use im_friends::{FriendAdd, FriendAddItem, Tag, TagValue};
+use tencent_im_accounts::MultiaccountImport;
+use tencent_im_core::{im_api, Empty, Error, ErrorCode, ResultItem};
+use tencent_im_friends::{FriendAdd, FriendAddItem, Tag, TagValue};
 use serde::Deserialize;
 
 /// Sets profile fields of one account.

@@ -4,8 +4,8 @@
 pub mod baseline;
 pub mod bulk;
 
-use im_core::{Client, Error};
-use im_emulator::{Emulator, RunningEmulator};
+use tencent_im_core::{Client, Error};
+use tencent_im_emulator::{Emulator, RunningEmulator};
 
 /// The variables that, when any is set, point the examples at a real service.
 pub const ENV_VARS: [&str; 5] = [

@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use im_core::usersig::UserSigSigner;
-use im_core::{Client, RateLimit};
-use im_emulator::{Emulator, RunningEmulator};
+use tencent_im_core::usersig::UserSigSigner;
+use tencent_im_core::{Client, RateLimit};
+use tencent_im_emulator::{Emulator, RunningEmulator};
 use im_examples::baseline;
-use im_friends::{FriendGet, FriendImport, FriendImportItem};
+use tencent_im_friends::{FriendGet, FriendImport, FriendImportItem};
 
 #[derive(Clone, Copy, Debug)]
 enum Side {
@@ -117,7 +117,7 @@ async fn main() -> Result<(), String> {
         .chain(["bench".to_owned()])
         .collect();
     client
-        .call_batched(im_accounts::MultiaccountImport::new(ids.clone()))
+        .call_batched(tencent_im_accounts::MultiaccountImport::new(ids.clone()))
         .await
         .map_err(|e| e.error.to_string())?;
     let items = ids[..10]

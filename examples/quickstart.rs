@@ -5,9 +5,9 @@
 //!
 //!     cargo run -p im-examples --example quickstart
 
-use im_accounts::MultiaccountImport;
-use im_core::Error;
-use im_friends::{AddType, FriendAdd, FriendAddItem, FriendGet, FriendImport, FriendImportItem};
+use tencent_im_accounts::MultiaccountImport;
+use tencent_im_core::Error;
+use tencent_im_friends::{AddType, FriendAdd, FriendAddItem, FriendGet, FriendImport, FriendImportItem};
 
 const FANS: usize = 250;
 
@@ -36,7 +36,7 @@ async fn run() -> Result<(), Error> {
     ];
     accounts.extend(fans.iter().cloned());
     let mut failed_accounts = 0;
-    for chunk in accounts.chunks(im_accounts::MAX_ACCOUNTS_PER_REQUEST) {
+    for chunk in accounts.chunks(tencent_im_accounts::MAX_ACCOUNTS_PER_REQUEST) {
         let response = client
             .call(&MultiaccountImport::new(chunk.to_vec()))
             .await?;

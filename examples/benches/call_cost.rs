@@ -8,10 +8,10 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use im_core::usersig::UserSigSigner;
-use im_core::{envelope, Client, Endpoint};
+use tencent_im_core::usersig::UserSigSigner;
+use tencent_im_core::{envelope, Client, Endpoint};
 use im_examples::baseline::{self, KEY};
-use im_friends::{
+use tencent_im_friends::{
     Friend, FriendGetResponse, FriendImport, FriendImportItem, FriendImportResponse, Tag, TagValue,
 };
 

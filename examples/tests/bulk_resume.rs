@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use im_emulator::{Emulator, RunningEmulator};
+use tencent_im_emulator::{Emulator, RunningEmulator};
 
 fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();

@@ -2,7 +2,7 @@
 //! panic; and a decoded document re-encodes to a UserSig that decodes to the same document.
 #![no_main]
 
-use im_core::usersig::{self, UserSigSigner};
+use tencent_im_core::usersig::{self, UserSigSigner};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: (&str, &str, u64)| {

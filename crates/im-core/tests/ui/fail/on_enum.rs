@@ -1,8 +1,0 @@
-use im_core::im_api;
-
-#[im_api(path = "v4/sns/friend_get", rate = 200)]
-pub enum FriendGet {
-    Alice,
-}
-
-fn main() {}

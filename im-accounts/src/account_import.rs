@@ -1,0 +1,53 @@
+//! POST v4/im_open_login_svc/account_import
+//!
+//! Imports one account, optionally with a nickname and an avatar URL.
+
+use tencent_im_core::{check, im_api, Validate, ValidationError};
+
+/// Imports one account.
+#[im_api(path = "v4/im_open_login_svc/account_import", rate = 200)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AccountImport {
+    /// The account's UserID.
+    #[serde(rename = "UserID")]
+    pub user_id: String,
+    /// Nickname.
+    #[serde(rename = "Nick")]
+    pub nick: Option<String>,
+    /// Avatar URL.
+    #[serde(rename = "FaceUrl")]
+    pub face_url: Option<String>,
+}
+
+/// account_import returns only the envelope.
+pub type AccountImportResponse = tencent_im_core::Empty;
+
+impl AccountImport {
+    /// Imports `user_id`.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            nick: None,
+            face_url: None,
+        }
+    }
+
+    /// Sets the nickname.
+    pub fn nick(mut self, nick: impl Into<String>) -> Self {
+        self.nick = Some(nick.into());
+        self
+    }
+
+    /// Sets the avatar URL.
+    pub fn face_url(mut self, url: impl Into<String>) -> Self {
+        self.face_url = Some(url.into());
+        self
+    }
+}
+
+impl Validate for AccountImport {
+    fn validate(&self) -> Result<(), ValidationError> {
+        check::user_id(|| "UserID", &self.user_id)
+    }
+}

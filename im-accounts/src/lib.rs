@@ -1,0 +1,43 @@
+//! The account calls (`v4/im_open_login_svc/*`) the relationship chain depends on: accounts must
+//! be imported before friends can be imported for them.
+#![deny(missing_docs)]
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod account_check;
+pub mod account_delete;
+pub mod account_import;
+pub mod batch;
+pub mod multiaccount_import;
+
+pub use account_check::{AccountCheck, AccountCheckResponse, AccountCheckResult, AccountStatus};
+pub use account_delete::{AccountDelete, AccountDeleteResponse, AccountResult};
+pub use account_import::{AccountImport, AccountImportResponse};
+pub use multiaccount_import::{MultiaccountImport, MultiaccountImportResponse};
+
+/// UserIDs in one multiaccount_import / account_check / account_delete request.
+pub const MAX_ACCOUNTS_PER_REQUEST: usize = 100;
+
+/// `{"UserID": ...}`, the item of account_check and account_delete requests.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UserIdItem {
+    /// The account.
+    #[serde(rename = "UserID")]
+    pub user_id: String,
+}
+
+impl UserIdItem {
+    /// An item for `user_id`.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+        }
+    }
+}
+
+fn check_items(field: &str, items: &[UserIdItem]) -> Result<(), tencent_im_core::ValidationError> {
+    tencent_im_core::check::count(field, items.len(), MAX_ACCOUNTS_PER_REQUEST)?;
+    for (index, item) in items.iter().enumerate() {
+        tencent_im_core::check::user_id(|| format!("{field}[{index}].UserID"), &item.user_id)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,59 @@
+//! The [`Endpoint`] trait: everything the client needs to know about one REST call.
+
+use core::num::NonZeroU32;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::ValidationError;
+
+/// One REST call: its path, its documented rate and the type of its response.
+///
+/// The request value itself is the JSON body. [`macro@crate::im_api`] writes this impl for you;
+/// writing it by hand is equally supported:
+///
+/// ```
+/// use core::num::NonZeroU32;
+/// use serde::Serialize;
+///
+/// #[derive(Serialize)]
+/// struct DeleteAll {
+///     #[serde(rename = "From_Account")]
+///     from_account: String,
+/// }
+///
+/// impl tencent_im_core::Endpoint for DeleteAll {
+///     const PATH: &'static str = "v4/sns/friend_delete_all";
+///     const RATE: NonZeroU32 = match NonZeroU32::new(200) {
+///         Some(rate) => rate,
+///         None => unreachable!(),
+///     };
+///     type Response = tencent_im_core::Empty;
+/// }
+/// ```
+pub trait Endpoint: Serialize {
+    /// API path without a leading `/`, e.g. `v4/sns/friend_get`.
+    const PATH: &'static str;
+    /// Documented maximum calls per second for this path.
+    const RATE: NonZeroU32;
+    /// What a successful call returns: the call's own fields (the client consumes the envelope
+    /// fields `ActionStatus`, `ErrorCode`, `ErrorInfo` and `ErrorDisplay` while decoding it).
+    type Response: DeserializeOwned + Send;
+
+    /// Checks the request before anything is sent. The default accepts everything.
+    fn validate(&self) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+/// Client-side checks of a request, run by [`Endpoint::validate`].
+///
+/// Types declared with [`macro@crate::im_api`] pick this up automatically when they implement it.
+pub trait Validate {
+    /// Returns the first problem found, naming the field and the limit it breaks.
+    fn validate(&self) -> Result<(), ValidationError>;
+}
+
+/// The response of calls that return nothing beyond the envelope.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Empty {}

@@ -1,0 +1,8 @@
+use tencent_im_core::im_api;
+
+#[im_api(path = "v4/sns/friend_get", rate = 200, path = "v4/sns/friend_add")]
+pub struct FriendGet {
+    pub from_account: String,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use tencent_im_core::im_api;
+
+#[im_api(path = "v4/sns/friend_get", rate = 200)]
+pub struct FriendGet(String);
+
+fn main() {}

@@ -1,0 +1,378 @@
+//! A local, in-memory emulator of the Tencent Cloud Chat REST API's account and relationship
+//! calls, for development and tests. It speaks the wire protocol, so any client can use it.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = tencent_im_emulator::Emulator::builder().start().await?;
+//! let client = emulator.client()?;           // an tencent_im_core::Client signed for the emulator
+//! println!("serving on {}", emulator.base_url());
+//! # Ok(()) }
+//! ```
+//!
+//! # What it checks, as the service does
+//!
+//! - The query: `sdkappid` (missing: 60012; another app: 70020), `usersig` (empty: 70002;
+//!   malformed: 70003; SDKAppID mismatch: 70014; identifier mismatch: 70013; expired: 70001;
+//!   HMAC mismatch: 70009), then that `identifier` is the app admin (30004 on `v4/sns/*`, 70403
+//!   on the account calls, 60010 elsewhere). `random` must be a u32 when present.
+//! - The body: not a JSON object: 60003; `From_Account` missing: 30001 (not a string: 60015);
+//!   fields of the wrong type: 30001; more than 1000 items (100 for the account calls): the
+//!   whole request fails with 30001 (70402).
+//! - Each path's documented rate (200 calls per second for the sns calls, 100 for most account
+//!   calls) is enforced with a one-second burst: past it the answer is 60007. Turn it off with
+//!   [`EmulatorBuilder::rate_limit`] or `--no-rate-limit`.
+//! - Faults can be injected at chosen rates, reproducibly: see [`FaultPlan`].
+//! - Every answer is HTTP 200 with the envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`,
+//!   `ErrorDisplay`) after the call's own fields.
+//!
+//! # Semantics
+//!
+//! Each account starts with `AllowType_Type_NeedConfirm`, as on the service. Limits: 3000
+//! friends, 32 friend groups, 1000 blocklist entries, 1000 items per sns request and 100 per
+//! account request. Per-item failures are listed in `Fail_Account`; an unknown `From_Account`
+//! fails the whole request with 30003.
+//!
+//! - Accounts: `account_import` is idempotent; `multiaccount_import` lists invalid UserIDs in
+//!   `FailAccounts`; `account_check` answers `Imported` / `NotImported`; `account_delete` removes
+//!   the account and every relation other accounts hold with it (70107 per item when unknown).
+//! - `friend_import`: one way; per item: unknown account 30003, self or already a friend 30001,
+//!   3000 friends 30010, more than 32 groups 30011.
+//! - `friend_add`: `Add_Type_Both` (default) makes both sides, `Add_Type_Single` one. Without
+//!   `ForceAddFlags: 1` the target's AllowType applies: NeedConfirm answers 30539 (pending, no
+//!   friendship), DenyAny 30516. Already a friend (both sides for Both): 30001; target in my
+//!   blocklist: 30515; I am in the target's blocklist: 30525 (forced or not); 3000 friends: 30010
+//!   (mine) or 30014 (the target's). An item without `AddSource` is accepted.
+//! - `friend_get`: pages of [`DEFAULT_FRIEND_PAGE_SIZE`] in the order the friendships were made,
+//!   with `NextStartIndex` / `CompleteFlag` / `FriendNum`. `StandardSequence` grows on every
+//!   change of standard fields (friends made or lost, remark, groups), `CustomSequence` on custom
+//!   ones; a request carrying the current value of either gets that category left out.
+//! - `friend_update`: only `Tag_SNS_IM_Remark`, `Tag_SNS_IM_Group` and `Tag_SNS_Custom_*`; any
+//!   other tag or a bad value fails the item (30001) and nothing of it is applied; a non-friend
+//!   fails with 31704; new groups count towards the 32 (30011).
+//! - `friend_delete`: `Delete_Type_Single` (default) removes one side, `Delete_Type_Both` both; a
+//!   non-friend fails with 31704. `friend_delete_all` does the same for every friend.
+//! - `friend_check`: Single answers `AWithB` / `NoRelation`; Both also `BothWay` / `BWithA`. An
+//!   unknown account fails (30003) with `NoRelation`.
+//! - `friend_get_list`: exactly the requested tags, in request order: the standard friend fields
+//!   always (empty values when unset), custom fields and `Tag_Profile_IM_Nick` /
+//!   `Tag_Profile_IM_AllowType` / `Tag_Profile_IM_Image` of the friend when set; a non-friend
+//!   fails with 31704.
+//! - `black_list_add`: removes the friendship both ways; self 30001, unknown 30003, already
+//!   blocked 30001, full 30013. `black_list_delete` fails per item (30001) for an account not
+//!   in the list. `black_list_get` pages by `MaxLimited` in the order entries were added, with
+//!   `AddBlackTimeStamp`, the next `StartIndex` (0 on the last page) and `CurruentSequence`,
+//!   which grows on every change. `black_list_check`: `AWithB` / `BWithA` / `BothWay` /
+//!   `BlackCheckResult_Type_NO`.
+//! - `group_add`: creates groups (an existing name or passing 32 fails the request with 30001 /
+//!   30011) and puts the given friends in them (a non-friend fails with 32216); `group_delete`
+//!   removes groups (an unknown name fails the request with 30001) and takes them off every
+//!   friend; `group_get` lists groups with `FriendNumber` and, with `NeedFriend`, members.
+//!   `CurrentSequence` grows on every change of the group set.
+//! - `v4/profile/portrait_set` / `portrait_get` handle `Tag_Profile_IM_AllowType` and
+//!   `Tag_Profile_IM_Nick` (other tags: 40001; unknown account: 40003), so that AllowType can
+//!   be changed over the wire.
+#![deny(missing_docs)]
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
+mod faults;
+mod server;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tencent_im_core::{Client, Clock, SecretKey, SystemClock};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use faults::{Fault, FaultPlan, FaultSpecError};
+pub use server::RequestRecord;
+pub use state::AllowType;
+
+/// SDKAppID the emulator uses unless told otherwise.
+pub const DEFAULT_SDKAPPID: u64 = 1_400_000_000;
+/// Secret key the emulator uses unless told otherwise.
+pub const DEFAULT_SECRET_KEY: &str = "emulator-secret-key-not-for-production";
+/// Admin identifier the emulator uses unless told otherwise.
+pub const DEFAULT_ADMIN: &str = "administrator";
+/// Friends per friend_get page unless told otherwise.
+pub const DEFAULT_FRIEND_PAGE_SIZE: usize = 100;
+
+/// Entry point: see [`Emulator::builder`].
+#[derive(Debug)]
+pub struct Emulator;
+
+impl Emulator {
+    /// A builder with the default app (see the `DEFAULT_*` constants).
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder {
+            sdkappid: DEFAULT_SDKAPPID,
+            secret_key: SecretKey::new(DEFAULT_SECRET_KEY),
+            admin: DEFAULT_ADMIN.to_owned(),
+            friend_page_size: DEFAULT_FRIEND_PAGE_SIZE,
+            clock: Arc::new(SystemClock),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            rate_limit: true,
+            faults: FaultPlan::none(),
+            fault_seed: None,
+        }
+    }
+}
+
+/// Configures and starts an emulator.
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    sdkappid: u64,
+    secret_key: SecretKey,
+    admin: String,
+    friend_page_size: usize,
+    clock: Arc<dyn Clock>,
+    listen: SocketAddr,
+    rate_limit: bool,
+    faults: FaultPlan,
+    fault_seed: Option<u64>,
+}
+
+impl EmulatorBuilder {
+    /// Whether each path's documented rate is enforced (answering 60007 past it). Default on.
+    pub fn rate_limit(mut self, enforce: bool) -> Self {
+        self.rate_limit = enforce;
+        self
+    }
+
+    /// Faults to inject (see [`FaultPlan`]; parse one from the CLI syntax with `str::parse`).
+    pub fn faults(mut self, plan: FaultPlan) -> Self {
+        self.faults = plan;
+        self
+    }
+
+    /// The seed of the fault rolls, for reproducible runs (default: random).
+    pub fn fault_seed(mut self, seed: u64) -> Self {
+        self.fault_seed = Some(seed);
+        self
+    }
+
+    /// The app's SDKAppID.
+    pub fn sdkappid(mut self, sdkappid: u64) -> Self {
+        self.sdkappid = sdkappid;
+        self
+    }
+
+    /// The app's secret key, used to verify UserSigs.
+    pub fn secret_key(mut self, key: impl Into<SecretKey>) -> Self {
+        self.secret_key = key.into();
+        self
+    }
+
+    /// The app admin identifier.
+    pub fn admin(mut self, admin: impl Into<String>) -> Self {
+        self.admin = admin.into();
+        self
+    }
+
+    /// Friends per friend_get page (at least 1).
+    pub fn friend_page_size(mut self, size: usize) -> Self {
+        self.friend_page_size = size.max(1);
+        self
+    }
+
+    /// The clock for UserSig expiry and add times.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, a free port).
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Binds and starts serving on the current tokio runtime.
+    pub async fn start(self) -> std::io::Result<RunningEmulator> {
+        let listener = TcpListener::bind(self.listen).await?;
+        let addr = listener.local_addr()?;
+        let app = Arc::new(server::App {
+            signer: tencent_im_core::usersig::UserSigSigner::new(self.sdkappid, self.secret_key.clone()),
+            admin: self.admin.clone(),
+            clock: self.clock,
+            world: Mutex::new(state::World::new(state::Limits {
+                friend_page_size: self.friend_page_size,
+            })),
+            log: Mutex::new(Vec::new()),
+            limiters: self.rate_limit.then(|| {
+                tencent_im_core::rate::PathLimiters::new(
+                    tencent_im_core::RateLimit::Documented,
+                    tencent_im_core::rate::Burst::OneSecond,
+                )
+            }),
+            faults: faults::FaultInjector::new(
+                self.faults,
+                self.fault_seed.unwrap_or_else(|| fastrand::u64(..)),
+            ),
+        });
+        let (stop, stopped) = oneshot::channel::<()>();
+        let router = server::router(Arc::clone(&app));
+        let task = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            if let Err(err) = axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
+                tracing::error!(error = %err, "emulator server stopped");
+            }
+        });
+        Ok(RunningEmulator {
+            addr,
+            sdkappid: self.sdkappid,
+            secret_key: self.secret_key,
+            admin: self.admin,
+            app,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}
+
+/// A running emulator. Dropping it stops the server.
+#[derive(Debug)]
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    sdkappid: u64,
+    secret_key: SecretKey,
+    admin: String,
+    app: Arc<server::App>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl RunningEmulator {
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, for `IM_BASE_URL` or `ClientBuilder::base_url`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The SDKAppID it serves.
+    pub fn sdkappid(&self) -> u64 {
+        self.sdkappid
+    }
+
+    /// The admin identifier it accepts.
+    pub fn admin(&self) -> &str {
+        &self.admin
+    }
+
+    /// The secret key it verifies with.
+    pub fn secret_key(&self) -> &SecretKey {
+        &self.secret_key
+    }
+
+    /// A client builder already pointed at this emulator with its app and admin.
+    pub fn client_builder(&self) -> tencent_im_core::ClientBuilder {
+        Client::builder(self.sdkappid, self.secret_key.clone(), self.admin.clone())
+            .base_url(self.base_url())
+    }
+
+    /// A client for this emulator.
+    pub fn client(&self) -> Result<Client, tencent_im_core::Error> {
+        self.client_builder().build()
+    }
+
+    /// The friends of `account` in friend_get order (empty for an unknown account).
+    pub fn friends_of(&self, account: &str) -> Vec<String> {
+        let world = self
+            .app
+            .world
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        world
+            .accounts
+            .get(account)
+            .map(|a| a.friends.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The authenticated requests served so far, oldest first.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.app
+            .log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Makes the next request meet `fault`, ahead of the random plan (queued in order).
+    pub fn inject(&self, fault: Fault) {
+        self.app.faults.script(fault);
+    }
+
+    /// How many faults have been injected so far.
+    pub fn faults_injected(&self) -> u64 {
+        self.app.faults.injected()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.app
+            .log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
+    /// Whether `account` is imported.
+    pub fn has_account(&self, account: &str) -> bool {
+        let world = self
+            .app
+            .world
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        world.accounts.contains_key(account)
+    }
+
+    /// Sets an account's `AllowType` directly (the service sets it through the profile calls).
+    /// Returns `false` for an unknown account.
+    pub fn set_allow_type(&self, account: &str, allow_type: AllowType) -> bool {
+        let mut world = self
+            .app
+            .world
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match world.accounts.get_mut(account) {
+            Some(a) => {
+                a.allow_type = allow_type;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Stops accepting connections and waits for the server to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

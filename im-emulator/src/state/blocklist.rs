@@ -1,0 +1,153 @@
+//! black_list_add, black_list_delete, black_list_get, black_list_check.
+
+use tencent_im_core::{ErrorCode, ResultItem};
+use tencent_im_friends::limits::{MAX_BLOCKLIST, MAX_ITEMS_PER_REQUEST};
+use tencent_im_friends::{
+    BlackCheckInfo, BlackCheckType, BlackListAdd, BlackListCheck, BlackListCheckResponse,
+    BlackListDelete, BlackListGet, BlackListGetResponse, BlackRelation, BlockedAccount,
+    ItemResults,
+};
+
+use super::{Held, Outcome, World};
+
+impl World {
+    pub fn black_list_add(&mut self, req: BlackListAdd, now: i64) -> Outcome<ItemResults> {
+        self.check_from(&req.from_account)?;
+        Self::check_item_count(
+            "To_Account",
+            req.to_accounts.len(),
+            MAX_ITEMS_PER_REQUEST,
+            ErrorCode::SNS_BAD_PARAMETER,
+        )?;
+        let from = req.from_account.as_str();
+        let mut results = Vec::with_capacity(req.to_accounts.len());
+        for to in &req.to_accounts {
+            let failure = if to == from {
+                Some((ErrorCode::SNS_BAD_PARAMETER, "Err_SNS_BlackListAdd_Self"))
+            } else if !self.accounts.contains_key(to) {
+                Some((
+                    ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                    "Err_SNS_BlackListAdd_Account_Not_Exist",
+                ))
+            } else {
+                let me = self.account_mut(from)?;
+                if me.blocklist.contains_key(to) {
+                    Some((
+                        ErrorCode::SNS_BAD_PARAMETER,
+                        "Err_SNS_BlackListAdd_Already_In_List",
+                    ))
+                } else if me.blocklist.len() >= MAX_BLOCKLIST {
+                    Some((
+                        ErrorCode::SNS_BLOCKLIST_FULL,
+                        "Err_SNS_BlackListAdd_Black_Num_Exceed_Threshold",
+                    ))
+                } else {
+                    me.blocklist.insert(to.clone(), now);
+                    me.blocklist_sequence += 1;
+                    None
+                }
+            };
+            match failure {
+                Some((code, info)) => results.push(ResultItem::failed(to, code, info)),
+                None => {
+                    // Blocking ends the friendship both ways.
+                    self.unfriend(from, to);
+                    self.unfriend(to, from);
+                    results.push(ResultItem::ok(to.as_str()));
+                }
+            }
+        }
+        Ok(ItemResults::new(results))
+    }
+
+    pub fn black_list_delete(&mut self, req: BlackListDelete) -> Outcome<ItemResults> {
+        self.check_from(&req.from_account)?;
+        Self::check_item_count(
+            "To_Account",
+            req.to_accounts.len(),
+            MAX_ITEMS_PER_REQUEST,
+            ErrorCode::SNS_BAD_PARAMETER,
+        )?;
+        let me = self.account_mut(&req.from_account)?;
+        let results = req
+            .to_accounts
+            .iter()
+            .map(|to| {
+                if me.blocklist.shift_remove(to).is_some() {
+                    me.blocklist_sequence += 1;
+                    ResultItem::ok(to.as_str())
+                } else {
+                    ResultItem::failed(
+                        to,
+                        ErrorCode::SNS_BAD_PARAMETER,
+                        "Err_SNS_BlackListDelete_Not_In_List",
+                    )
+                }
+            })
+            .collect();
+        Ok(ItemResults::new(results))
+    }
+
+    pub fn black_list_get(&self, req: BlackListGet) -> Outcome<BlackListGetResponse> {
+        self.check_from(&req.from_account)?;
+        let me = self.existing(&req.from_account)?;
+        let total = me.blocklist.len();
+        let start = usize::try_from(req.start_index)
+            .unwrap_or(usize::MAX)
+            .min(total);
+        let page = usize::try_from(req.max_limited)
+            .unwrap_or(usize::MAX)
+            .max(1);
+        let end = start.saturating_add(page).min(total);
+        let items = me
+            .blocklist
+            .get_range(start..end)
+            .into_iter()
+            .flat_map(|slice| slice.iter())
+            .map(|(to, at)| BlockedAccount::new(to, *at))
+            .collect();
+        let next = if end < total { end as u64 } else { 0 };
+        Ok(BlackListGetResponse::new(
+            items,
+            next,
+            me.blocklist_sequence,
+        ))
+    }
+
+    pub fn black_list_check(&self, req: BlackListCheck) -> Outcome<BlackListCheckResponse> {
+        self.check_from(&req.from_account)?;
+        Self::check_item_count(
+            "To_Account",
+            req.to_accounts.len(),
+            MAX_ITEMS_PER_REQUEST,
+            ErrorCode::SNS_BAD_PARAMETER,
+        )?;
+        let me = self.existing(&req.from_account)?;
+        let items = req
+            .to_accounts
+            .iter()
+            .map(|to| {
+                let two_way = req.check_type == BlackCheckType::Both;
+                let held = self.held(me, &req.from_account, to, two_way, |account, id| {
+                    account.blocklist.contains_key(id)
+                });
+                let relation = match held {
+                    None => {
+                        return BlackCheckInfo::new(
+                            to,
+                            BlackRelation::No,
+                            ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                            "Err_SNS_BlackListCheck_Account_Not_Exist",
+                        )
+                    }
+                    Some(Held::Both) => BlackRelation::BothWay,
+                    Some(Held::FromOnly) => BlackRelation::AWithB,
+                    Some(Held::ToOnly) => BlackRelation::BWithA,
+                    Some(Held::Neither) => BlackRelation::No,
+                };
+                BlackCheckInfo::new(to, relation, ErrorCode::OK, "")
+            })
+            .collect();
+        Ok(BlackListCheckResponse::new(items))
+    }
+}

@@ -1,0 +1,597 @@
+//! The in-memory model of one app: accounts, their friends, blocklists and friend groups, and the
+//! semantics of each call on it. Pure: no I/O, the time comes from the caller.
+
+use std::collections::{BTreeMap, HashMap};
+
+use tencent_im_accounts::{
+    AccountCheck, AccountCheckResponse, AccountCheckResult, AccountDelete, AccountDeleteResponse,
+    AccountImport, AccountResult, AccountStatus, MultiaccountImport, MultiaccountImportResponse,
+    MAX_ACCOUNTS_PER_REQUEST,
+};
+use tencent_im_core::{check, Empty, ErrorCode, ResultItem};
+use tencent_im_friends::limits::{MAX_FRIENDS, MAX_GROUPS, MAX_ITEMS_PER_REQUEST};
+use tencent_im_friends::{
+    AddType, ForceAddFlag, Friend, FriendAdd, FriendAddResponse, FriendGet, FriendGetResponse,
+    FriendImport, FriendImportResponse, FriendValue, Tag, TagValue,
+};
+use indexmap::IndexMap;
+
+/// A whole-request failure: the envelope's `ErrorCode` and `ErrorInfo`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// `ErrorCode`.
+    pub code: ErrorCode,
+    /// `ErrorInfo`.
+    pub info: String,
+}
+
+impl Refusal {
+    pub(crate) fn new(code: ErrorCode, info: impl Into<String>) -> Self {
+        Self {
+            code,
+            info: info.into(),
+        }
+    }
+}
+
+type Outcome<T> = Result<T, Refusal>;
+
+/// `Tag_Profile_IM_AllowType`: how an account takes friend requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AllowType {
+    /// `AllowType_Type_NeedConfirm`, the service's default: requests wait for confirmation.
+    #[default]
+    NeedConfirm,
+    /// `AllowType_Type_AllowAny`: requests are accepted.
+    AllowAny,
+    /// `AllowType_Type_DenyAny`: requests are refused.
+    DenyAny,
+}
+
+impl AllowType {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AllowType::NeedConfirm => "AllowType_Type_NeedConfirm",
+            AllowType::AllowAny => "AllowType_Type_AllowAny",
+            AllowType::DenyAny => "AllowType_Type_DenyAny",
+        }
+    }
+
+    /// Parses a wire value.
+    pub fn parse(value: &str) -> Option<AllowType> {
+        match value {
+            "AllowType_Type_NeedConfirm" => Some(AllowType::NeedConfirm),
+            "AllowType_Type_AllowAny" => Some(AllowType::AllowAny),
+            "AllowType_Type_DenyAny" => Some(AllowType::DenyAny),
+            _ => None,
+        }
+    }
+}
+
+/// One side of a friendship: what `owner` keeps about one friend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FriendRecord {
+    pub add_source: String,
+    pub remark: Option<String>,
+    pub groups: Vec<String>,
+    pub add_time: i64,
+    pub add_wording: Option<String>,
+    pub custom: BTreeMap<String, FriendValue>,
+}
+
+impl FriendRecord {
+    fn new(add_source: &str, now: i64) -> Self {
+        Self {
+            add_source: add_source.to_owned(),
+            remark: None,
+            groups: Vec::new(),
+            add_time: now,
+            add_wording: None,
+            custom: BTreeMap::new(),
+        }
+    }
+
+    /// The standard fields, in the order the service lists them.
+    pub(crate) fn standard_values(&self, out: &mut Vec<TagValue>) {
+        out.push(TagValue::new(Tag::ADD_SOURCE, self.add_source.as_str()));
+        if let Some(remark) = &self.remark {
+            out.push(TagValue::new(Tag::REMARK, remark.as_str()));
+        }
+        if !self.groups.is_empty() {
+            out.push(TagValue::new(Tag::GROUP, self.groups.clone()));
+        }
+        out.push(TagValue::new(Tag::ADD_TIME, self.add_time));
+        if let Some(wording) = &self.add_wording {
+            out.push(TagValue::new(Tag::ADD_WORDING, wording.as_str()));
+        }
+    }
+
+    pub(crate) fn custom_values(&self, out: &mut Vec<TagValue>) {
+        for (tag, value) in &self.custom {
+            out.push(TagValue::new(Tag::new(tag.clone()), value.clone()));
+        }
+    }
+}
+
+/// One account and everything it owns.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Account {
+    pub nick: Option<String>,
+    pub face_url: Option<String>,
+    pub allow_type: AllowType,
+    /// Friends in the order they were made.
+    pub friends: IndexMap<String, FriendRecord>,
+    /// Blocked accounts with the time they were blocked.
+    pub blocklist: IndexMap<String, i64>,
+    /// Friend groups in the order they were made.
+    pub groups: Vec<String>,
+    pub standard_sequence: u64,
+    pub custom_sequence: u64,
+    pub group_sequence: u64,
+    pub blocklist_sequence: u64,
+}
+
+impl Account {
+    /// Adds the groups `names` that are new; `Err` when that would pass the group limit.
+    pub(crate) fn ensure_groups(&mut self, names: &[String]) -> Result<bool, ()> {
+        let new: Vec<&String> = {
+            let mut new: Vec<&String> = Vec::new();
+            for name in names {
+                if !self.groups.contains(name) && !new.contains(&name) {
+                    new.push(name);
+                }
+            }
+            new
+        };
+        if self.groups.len() + new.len() > MAX_GROUPS {
+            return Err(());
+        }
+        let changed = !new.is_empty();
+        self.groups.extend(new.into_iter().cloned());
+        if changed {
+            self.group_sequence += 1;
+        }
+        Ok(changed)
+    }
+}
+
+/// Who holds whom in a list (friends or blocklist), as the check calls report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Held {
+    /// Neither holds the other.
+    Neither,
+    /// Only `from` holds `to`.
+    FromOnly,
+    /// Only `to` holds `from` (two-way checks only).
+    ToOnly,
+    /// Each holds the other (two-way checks only).
+    Both,
+}
+
+/// Settings of the model.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub friend_page_size: usize,
+}
+
+/// Every account of the app.
+#[derive(Debug)]
+pub(crate) struct World {
+    pub accounts: HashMap<String, Account>,
+    pub limits: Limits,
+}
+
+fn item_failure(to: &str, code: ErrorCode, info: &str) -> ResultItem {
+    ResultItem::failed(to, code, info)
+}
+
+mod blocklist;
+mod groups;
+pub(crate) mod profile;
+mod relations;
+
+impl World {
+    pub fn new(limits: Limits) -> Self {
+        Self {
+            accounts: HashMap::new(),
+            limits,
+        }
+    }
+
+    /// Whether `from` (whose account is `me`) and `to` hold each other in the list `holds`
+    /// reads; `to`'s side only for a two-way check. `None` when `to` is not imported.
+    pub(crate) fn held(
+        &self,
+        me: &Account,
+        from: &str,
+        to: &str,
+        two_way: bool,
+        holds: impl Fn(&Account, &str) -> bool,
+    ) -> Option<Held> {
+        let peer = self.accounts.get(to)?;
+        Some(match (holds(me, to), two_way && holds(peer, from)) {
+            (true, true) => Held::Both,
+            (true, false) => Held::FromOnly,
+            (false, true) => Held::ToOnly,
+            (false, false) => Held::Neither,
+        })
+    }
+
+    pub(crate) fn account_mut(&mut self, from: &str) -> Outcome<&mut Account> {
+        self.accounts.get_mut(from).ok_or_else(|| {
+            Refusal::new(
+                ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                format!("Err_SNS_Account_Not_Exist: From_Account {from:?} is not imported"),
+            )
+        })
+    }
+
+    pub(crate) fn existing(&self, from: &str) -> Outcome<&Account> {
+        self.accounts.get(from).ok_or_else(|| {
+            Refusal::new(
+                ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                format!("Err_SNS_Account_Not_Exist: From_Account {from:?} is not imported"),
+            )
+        })
+    }
+
+    pub(crate) fn check_from(&self, from: &str) -> Outcome<()> {
+        check::user_id(|| "From_Account", from)
+            .map_err(|err| Refusal::new(ErrorCode::SNS_BAD_PARAMETER, err.to_string()))?;
+        self.existing(from).map(|_| ())
+    }
+
+    pub(crate) fn check_item_count(
+        field: &str,
+        len: usize,
+        max: usize,
+        code: ErrorCode,
+    ) -> Outcome<()> {
+        check::count(field, len, max).map_err(|err| Refusal::new(code, err.to_string()))
+    }
+
+    // ----- accounts -------------------------------------------------------------------------
+
+    pub fn account_import(&mut self, req: AccountImport) -> Outcome<Empty> {
+        check::user_id(|| "UserID", &req.user_id)
+            .map_err(|err| Refusal::new(ErrorCode::INVALID_PARAMETER, err.to_string()))?;
+        let account = self.accounts.entry(req.user_id).or_default();
+        if req.nick.is_some() {
+            account.nick = req.nick;
+        }
+        if req.face_url.is_some() {
+            account.face_url = req.face_url;
+        }
+        Ok(Empty {})
+    }
+
+    pub fn multiaccount_import(
+        &mut self,
+        req: MultiaccountImport,
+    ) -> Outcome<MultiaccountImportResponse> {
+        Self::check_item_count(
+            "Accounts",
+            req.accounts.len(),
+            MAX_ACCOUNTS_PER_REQUEST,
+            ErrorCode::INVALID_PARAMETER,
+        )?;
+        let mut failed = Vec::new();
+        for id in req.accounts {
+            if check::user_id(|| "Accounts", &id).is_err() {
+                failed.push(id);
+            } else {
+                self.accounts.entry(id).or_default();
+            }
+        }
+        Ok(MultiaccountImportResponse::new(failed))
+    }
+
+    pub fn account_check(&self, req: AccountCheck) -> Outcome<AccountCheckResponse> {
+        Self::check_item_count(
+            "CheckItem",
+            req.items.len(),
+            MAX_ACCOUNTS_PER_REQUEST,
+            ErrorCode::INVALID_PARAMETER,
+        )?;
+        let results = req
+            .items
+            .into_iter()
+            .map(|item| {
+                let status = if self.accounts.contains_key(&item.user_id) {
+                    AccountStatus::Imported
+                } else {
+                    AccountStatus::NotImported
+                };
+                AccountCheckResult::new(item.user_id, status)
+            })
+            .collect();
+        Ok(AccountCheckResponse::new(results))
+    }
+
+    pub fn account_delete(&mut self, req: AccountDelete) -> Outcome<AccountDeleteResponse> {
+        Self::check_item_count(
+            "DeleteItem",
+            req.items.len(),
+            MAX_ACCOUNTS_PER_REQUEST,
+            ErrorCode::INVALID_PARAMETER,
+        )?;
+        let mut results = Vec::with_capacity(req.items.len());
+        for item in req.items {
+            if self.accounts.remove(&item.user_id).is_some() {
+                self.forget(&item.user_id);
+                results.push(AccountResult::new(item.user_id, ErrorCode::OK, ""));
+            } else {
+                results.push(AccountResult::new(
+                    item.user_id,
+                    ErrorCode::USER_NOT_IMPORTED,
+                    "Err_TLS_Account_Not_Imported",
+                ));
+            }
+        }
+        Ok(AccountDeleteResponse::new(results))
+    }
+
+    /// Removes every relation other accounts hold with `gone`.
+    fn forget(&mut self, gone: &str) {
+        for account in self.accounts.values_mut() {
+            if account.friends.shift_remove(gone).is_some() {
+                account.standard_sequence += 1;
+            }
+            if account.blocklist.shift_remove(gone).is_some() {
+                account.blocklist_sequence += 1;
+            }
+        }
+    }
+
+    // ----- friends --------------------------------------------------------------------------
+
+    pub fn friend_import(&mut self, req: FriendImport, now: i64) -> Outcome<FriendImportResponse> {
+        self.check_from(&req.from_account)?;
+        Self::check_item_count(
+            "AddFriendItem",
+            req.items.len(),
+            MAX_ITEMS_PER_REQUEST,
+            ErrorCode::SNS_BAD_PARAMETER,
+        )?;
+        let from = req.from_account;
+        let mut results = Vec::with_capacity(req.items.len());
+        for (index, item) in req.items.into_iter().enumerate() {
+            let to = item.to_account.clone();
+            let outcome = (|| {
+                if let Err(err) = item.check(index) {
+                    return Err((ErrorCode::SNS_BAD_PARAMETER, err.to_string()));
+                }
+                if to == from {
+                    return Err((
+                        ErrorCode::SNS_BAD_PARAMETER,
+                        "Err_SNS_FriendImport_Self".into(),
+                    ));
+                }
+                if !self.accounts.contains_key(&to) {
+                    return Err((
+                        ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                        "Err_SNS_FriendImport_Account_Not_Exist".into(),
+                    ));
+                }
+                let account = self.accounts.get_mut(&from).ok_or((
+                    ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                    "Err_SNS_Account_Not_Exist".to_owned(),
+                ))?;
+                if account.friends.contains_key(&to) {
+                    return Err((
+                        ErrorCode::SNS_BAD_PARAMETER,
+                        "Err_SNS_FriendImport_Already_Friend".into(),
+                    ));
+                }
+                if account.friends.len() >= MAX_FRIENDS {
+                    return Err((
+                        ErrorCode::SNS_FRIEND_LIST_FULL,
+                        "Err_SNS_FriendImport_My_Friend_Num_Exceed_Threshold".into(),
+                    ));
+                }
+                if account.ensure_groups(&item.groups).is_err() {
+                    return Err((
+                        ErrorCode::SNS_GROUP_LIMIT,
+                        "Err_SNS_FriendImport_Group_Num_Exceed_Threshold".into(),
+                    ));
+                }
+                let mut record = FriendRecord::new(&item.add_source, item.add_time.unwrap_or(now));
+                record.remark = item.remark;
+                record.groups = item.groups;
+                record.add_wording = item.add_wording;
+                let has_custom = !item.custom.is_empty();
+                record.custom = item
+                    .custom
+                    .into_iter()
+                    .map(|tv| (tv.tag.as_str().to_owned(), tv.value))
+                    .collect();
+                account.friends.insert(to.clone(), record);
+                account.standard_sequence += 1;
+                if has_custom {
+                    account.custom_sequence += 1;
+                }
+                Ok(())
+            })();
+            results.push(match outcome {
+                Ok(()) => ResultItem::ok(&to),
+                Err((code, info)) => item_failure(&to, code, &info),
+            });
+        }
+        let failed = tencent_im_friends::failed_accounts(&results);
+        Ok(FriendImportResponse::new(results, failed, Vec::new()))
+    }
+
+    pub fn friend_add(&mut self, req: FriendAdd, now: i64) -> Outcome<FriendAddResponse> {
+        self.check_from(&req.from_account)?;
+        Self::check_item_count(
+            "AddFriendItem",
+            req.items.len(),
+            MAX_ITEMS_PER_REQUEST,
+            ErrorCode::SNS_BAD_PARAMETER,
+        )?;
+        let both = req.add_type.unwrap_or_default() == AddType::Both;
+        let forced = req.force_add_flags == Some(ForceAddFlag::Force);
+        let from = req.from_account;
+        let mut results = Vec::with_capacity(req.items.len());
+        for (index, item) in req.items.into_iter().enumerate() {
+            let to = item.to_account.clone();
+            let outcome = self.add_one(&from, item, index, both, forced, now);
+            results.push(match outcome {
+                Ok(()) => ResultItem::ok(&to),
+                Err((code, info)) => item_failure(&to, code, info),
+            });
+        }
+        let failed = tencent_im_friends::failed_accounts(&results);
+        Ok(FriendAddResponse::new(results, failed))
+    }
+
+    fn add_one(
+        &mut self,
+        from: &str,
+        item: tencent_im_friends::FriendAddItem,
+        index: usize,
+        both: bool,
+        forced: bool,
+        now: i64,
+    ) -> Result<(), (ErrorCode, &'static str)> {
+        let to = item.to_account.as_str();
+        // An item without AddSource is accepted (one document marks it optional).
+        let valid = if item.add_source.is_empty() {
+            check::user_id(|| "To_Account", to)
+        } else {
+            item.check(index)
+        };
+        if valid.is_err() {
+            return Err((ErrorCode::SNS_BAD_PARAMETER, "Err_SNS_FriendAdd_Bad_Item"));
+        }
+        if to == from {
+            return Err((ErrorCode::SNS_BAD_PARAMETER, "Err_SNS_FriendAdd_Self"));
+        }
+        let (Some(me), Some(peer)) = (self.accounts.get(from), self.accounts.get(to)) else {
+            return Err((
+                ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                "Err_SNS_FriendAdd_Account_Not_Exist",
+            ));
+        };
+        if me.blocklist.contains_key(to) {
+            return Err((
+                ErrorCode::SNS_PEER_IN_MY_BLOCKLIST,
+                "Err_SNS_FriendAdd_Peer_In_My_Black_List",
+            ));
+        }
+        if peer.blocklist.contains_key(from) {
+            return Err((
+                ErrorCode::SNS_IN_PEER_BLOCKLIST,
+                "Err_SNS_FriendAdd_I_Am_In_Peer_Black_List",
+            ));
+        }
+        let i_have = me.friends.contains_key(to);
+        let peer_has = peer.friends.contains_key(from);
+        if i_have && (!both || peer_has) {
+            return Err((
+                ErrorCode::SNS_BAD_PARAMETER,
+                "Err_SNS_FriendAdd_Already_Friend",
+            ));
+        }
+        if !forced {
+            match peer.allow_type {
+                AllowType::AllowAny => {}
+                AllowType::NeedConfirm => {
+                    return Err((
+                        ErrorCode::SNS_PENDING_CONFIRMATION,
+                        "Err_SNS_FriendAdd_Friend_Add_Need_Confirm",
+                    ))
+                }
+                AllowType::DenyAny => {
+                    return Err((
+                        ErrorCode::SNS_PEER_REFUSES_ALL,
+                        "Err_SNS_FriendAdd_Peer_Deny_Any",
+                    ))
+                }
+            }
+        }
+        if !i_have && me.friends.len() >= MAX_FRIENDS {
+            return Err((
+                ErrorCode::SNS_FRIEND_LIST_FULL,
+                "Err_SNS_FriendAdd_My_Friend_Num_Exceed_Threshold",
+            ));
+        }
+        if both && !peer_has && peer.friends.len() >= MAX_FRIENDS {
+            return Err((
+                ErrorCode::SNS_PEER_FRIEND_LIST_FULL,
+                "Err_SNS_FriendAdd_Peer_Friend_Num_Exceed_Threshold",
+            ));
+        }
+        let groups: Vec<String> = item.group.iter().cloned().collect();
+        if !i_have {
+            let me = self.accounts.get_mut(from).ok_or((
+                ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                "Err_SNS_FriendAdd_Account_Not_Exist",
+            ))?;
+            if me.ensure_groups(&groups).is_err() {
+                return Err((
+                    ErrorCode::SNS_GROUP_LIMIT,
+                    "Err_SNS_FriendAdd_Group_Num_Exceed_Threshold",
+                ));
+            }
+            let mut record = FriendRecord::new(&item.add_source, now);
+            record.remark = item.remark;
+            record.groups = groups;
+            record.add_wording = item.add_wording;
+            me.friends.insert(to.to_owned(), record);
+            me.standard_sequence += 1;
+        }
+        if both && !peer_has {
+            let peer = self.accounts.get_mut(to).ok_or((
+                ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                "Err_SNS_FriendAdd_Account_Not_Exist",
+            ))?;
+            peer.friends
+                .insert(from.to_owned(), FriendRecord::new(&item.add_source, now));
+            peer.standard_sequence += 1;
+        }
+        Ok(())
+    }
+
+    pub fn friend_get(&self, req: FriendGet) -> Outcome<FriendGetResponse> {
+        self.check_from(&req.from_account)?;
+        let account = self.existing(&req.from_account)?;
+        let total = account.friends.len();
+        let start = usize::try_from(req.start_index)
+            .unwrap_or(usize::MAX)
+            .min(total);
+        let end = start
+            .saturating_add(self.limits.friend_page_size)
+            .min(total);
+        let with_standard = req.standard_sequence != Some(account.standard_sequence);
+        let with_custom = req.custom_sequence != Some(account.custom_sequence);
+        let friends = account
+            .friends
+            .get_range(start..end)
+            .into_iter()
+            .flat_map(|slice| slice.iter())
+            .map(|(to, record)| {
+                let mut values = Vec::with_capacity(6);
+                if with_standard {
+                    record.standard_values(&mut values);
+                }
+                if with_custom {
+                    record.custom_values(&mut values);
+                }
+                Friend {
+                    to_account: to.clone(),
+                    values,
+                }
+            })
+            .collect();
+        let next = (end < total).then_some(end as u64);
+        Ok(FriendGetResponse::new(
+            friends,
+            account.standard_sequence,
+            account.custom_sequence,
+            total as u64,
+            next,
+        ))
+    }
+}

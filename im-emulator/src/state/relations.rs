@@ -1,0 +1,245 @@
+//! friend_update, friend_delete, friend_delete_all, friend_check, friend_get_list.
+
+use tencent_im_core::{check, Empty, ErrorCode, ResultItem};
+use tencent_im_friends::limits::MAX_ITEMS_PER_REQUEST;
+use tencent_im_friends::{
+    CheckType, DeleteType, FriendCheck, FriendCheckInfo, FriendCheckResponse, FriendDelete,
+    FriendDeleteAll, FriendGetList, FriendGetListResponse, FriendInfo, FriendRelation,
+    FriendUpdate, FriendUpdateItem, FriendValue, ItemResults, Tag, TagValue,
+};
+
+use super::{Account, FriendRecord, Held, Outcome, World};
+
+/// What one friend_update item changes, checked before anything is applied.
+enum Change {
+    Remark(String),
+    Groups(Vec<String>),
+    Custom(String, FriendValue),
+}
+
+/// The changes of a valid item; any invalid or non-updatable field fails the whole item.
+fn plan(item: &FriendUpdateItem, index: usize) -> Result<Vec<Change>, (ErrorCode, &'static str)> {
+    item.check(index).map_err(|_| {
+        (
+            ErrorCode::SNS_BAD_PARAMETER,
+            "Err_SNS_FriendUpdate_Bad_Or_Not_Updatable_Field",
+        )
+    })?;
+    Ok(item
+        .fields
+        .iter()
+        .map(|field| {
+            if field.tag == Tag::REMARK {
+                Change::Remark(field.value.as_str().unwrap_or_default().to_owned())
+            } else if field.tag == Tag::GROUP {
+                Change::Groups(field.value.as_strings().unwrap_or_default().to_vec())
+            } else {
+                Change::Custom(field.tag.as_str().to_owned(), field.value.clone())
+            }
+        })
+        .collect())
+}
+
+fn not_a_friend(to: &str) -> ResultItem {
+    ResultItem::failed(to, ErrorCode::SNS_NOT_A_FRIEND, "Err_SNS_Not_Friend")
+}
+
+impl World {
+    pub fn friend_update(&mut self, req: FriendUpdate) -> Outcome<ItemResults> {
+        self.check_from(&req.from_account)?;
+        Self::check_item_count(
+            "UpdateItem",
+            req.items.len(),
+            MAX_ITEMS_PER_REQUEST,
+            ErrorCode::SNS_BAD_PARAMETER,
+        )?;
+        let account = self.account_mut(&req.from_account)?;
+        let mut results = Vec::with_capacity(req.items.len());
+        for (index, item) in req.items.iter().enumerate() {
+            let to = item.to_account.as_str();
+            if !account.friends.contains_key(to) {
+                results.push(not_a_friend(to));
+                continue;
+            }
+            let changes = match plan(item, index) {
+                Ok(changes) => changes,
+                Err((code, info)) => {
+                    results.push(ResultItem::failed(to, code, info));
+                    continue;
+                }
+            };
+            let new_groups: Vec<String> = changes
+                .iter()
+                .filter_map(|c| match c {
+                    Change::Groups(groups) => Some(groups.clone()),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            if account.ensure_groups(&new_groups).is_err() {
+                results.push(ResultItem::failed(
+                    to,
+                    ErrorCode::SNS_GROUP_LIMIT,
+                    "Err_SNS_FriendUpdate_Group_Num_Exceed_Threshold",
+                ));
+                continue;
+            }
+            let (mut standard, mut custom) = (false, false);
+            if let Some(record) = account.friends.get_mut(to) {
+                for change in changes {
+                    match change {
+                        Change::Remark(remark) => {
+                            record.remark = Some(remark);
+                            standard = true;
+                        }
+                        Change::Groups(groups) => {
+                            record.groups = groups;
+                            standard = true;
+                        }
+                        Change::Custom(tag, value) => {
+                            record.custom.insert(tag, value);
+                            custom = true;
+                        }
+                    }
+                }
+            }
+            account.standard_sequence += u64::from(standard);
+            account.custom_sequence += u64::from(custom);
+            results.push(ResultItem::ok(to));
+        }
+        Ok(ItemResults::new(results))
+    }
+
+    pub fn friend_delete(&mut self, req: FriendDelete) -> Outcome<ItemResults> {
+        self.check_from(&req.from_account)?;
+        Self::check_item_count(
+            "To_Account",
+            req.to_accounts.len(),
+            MAX_ITEMS_PER_REQUEST,
+            ErrorCode::SNS_BAD_PARAMETER,
+        )?;
+        let both = req.delete_type.unwrap_or_default() == DeleteType::Both;
+        let from = req.from_account.as_str();
+        let mut results = Vec::with_capacity(req.to_accounts.len());
+        for to in &req.to_accounts {
+            let account = self.account_mut(from)?;
+            if account.friends.shift_remove(to).is_none() {
+                results.push(not_a_friend(to));
+                continue;
+            }
+            account.standard_sequence += 1;
+            if both {
+                self.unfriend(to, from);
+            }
+            results.push(ResultItem::ok(to.as_str()));
+        }
+        Ok(ItemResults::new(results))
+    }
+
+    pub fn friend_delete_all(&mut self, req: FriendDeleteAll) -> Outcome<Empty> {
+        self.check_from(&req.from_account)?;
+        let from = req.from_account.as_str();
+        let account = self.account_mut(from)?;
+        let friends: Vec<String> = account.friends.drain(..).map(|(to, _)| to).collect();
+        if !friends.is_empty() {
+            account.standard_sequence += 1;
+        }
+        if req.delete_type.unwrap_or_default() == DeleteType::Both {
+            for to in &friends {
+                self.unfriend(to, from);
+            }
+        }
+        Ok(Empty {})
+    }
+
+    /// Removes `friend` from `owner`'s list, if there.
+    pub(crate) fn unfriend(&mut self, owner: &str, friend: &str) {
+        if let Some(account) = self.accounts.get_mut(owner) {
+            if account.friends.shift_remove(friend).is_some() {
+                account.standard_sequence += 1;
+            }
+        }
+    }
+
+    pub fn friend_check(&self, req: FriendCheck) -> Outcome<FriendCheckResponse> {
+        self.check_from(&req.from_account)?;
+        Self::check_item_count(
+            "To_Account",
+            req.to_accounts.len(),
+            MAX_ITEMS_PER_REQUEST,
+            ErrorCode::SNS_BAD_PARAMETER,
+        )?;
+        let me = self.existing(&req.from_account)?;
+        let items = req
+            .to_accounts
+            .iter()
+            .map(|to| {
+                let two_way = req.check_type == CheckType::Both;
+                let held = self.held(me, &req.from_account, to, two_way, |account, id| {
+                    account.friends.contains_key(id)
+                });
+                let relation = match held {
+                    None => {
+                        return FriendCheckInfo::new(
+                            to,
+                            FriendRelation::NoRelation,
+                            ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                            "Err_SNS_FriendCheck_Account_Not_Exist",
+                        )
+                    }
+                    Some(Held::Both) => FriendRelation::BothWay,
+                    Some(Held::FromOnly) => FriendRelation::AWithB,
+                    Some(Held::ToOnly) => FriendRelation::BWithA,
+                    Some(Held::Neither) => FriendRelation::NoRelation,
+                };
+                FriendCheckInfo::new(to, relation, ErrorCode::OK, "")
+            })
+            .collect();
+        Ok(FriendCheckResponse::new(items))
+    }
+
+    pub fn friend_get_list(&self, req: FriendGetList) -> Outcome<FriendGetListResponse> {
+        self.check_from(&req.from_account)?;
+        check::count("TagList", req.tags.len(), usize::MAX)
+            .map_err(|err| super::Refusal::new(ErrorCode::SNS_BAD_PARAMETER, err.to_string()))?;
+        let me = self.existing(&req.from_account)?;
+        let items = req
+            .to_accounts
+            .iter()
+            .map(|to| match (me.friends.get(to), self.accounts.get(to)) {
+                (Some(record), Some(peer)) => {
+                    let fields = req
+                        .tags
+                        .iter()
+                        .filter_map(|tag| field_of(record, peer, tag))
+                        .collect();
+                    FriendInfo::new(to, fields, ErrorCode::OK, "")
+                }
+                _ => FriendInfo::new(
+                    to,
+                    Vec::new(),
+                    ErrorCode::SNS_NOT_A_FRIEND,
+                    "Err_SNS_FriendGetList_Not_Friend",
+                ),
+            })
+            .collect();
+        Ok(FriendGetListResponse::new(items))
+    }
+}
+
+/// The value friend_get_list returns for one requested tag: standard friend fields always (with
+/// their empty values), custom friend fields and profile fields when set.
+fn field_of(record: &FriendRecord, peer: &Account, tag: &Tag) -> Option<TagValue> {
+    let value: FriendValue = match tag.as_str() {
+        "Tag_SNS_IM_Remark" => record.remark.clone().unwrap_or_default().into(),
+        "Tag_SNS_IM_Group" => record.groups.clone().into(),
+        "Tag_SNS_IM_AddSource" => record.add_source.clone().into(),
+        "Tag_SNS_IM_AddWording" => record.add_wording.clone().unwrap_or_default().into(),
+        "Tag_SNS_IM_AddTime" => record.add_time.into(),
+        "Tag_Profile_IM_Nick" => peer.nick.clone().unwrap_or_default().into(),
+        "Tag_Profile_IM_AllowType" => peer.allow_type.as_str().into(),
+        "Tag_Profile_IM_Image" => peer.face_url.clone()?.into(),
+        name => record.custom.get(name)?.clone(),
+    };
+    Some(TagValue::new(tag.clone(), value))
+}

@@ -1,0 +1,44 @@
+//! POST v4/sns/black_list_delete
+//!
+//! Removes accounts from a blocklist, at most 1000 per request.
+
+use tencent_im_core::{check, im_api, Validate, ValidationError};
+
+use crate::limits::MAX_ITEMS_PER_REQUEST;
+
+/// Removes `To_Account`s from `From_Account`'s blocklist.
+#[im_api(path = "v4/sns/black_list_delete", rate = 200, response = crate::ItemResults)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BlackListDelete {
+    /// Whose blocklist.
+    #[serde(rename = "From_Account")]
+    pub from_account: String,
+    /// The accounts to unblock, 1 to 1000.
+    #[serde(rename = "To_Account")]
+    pub to_accounts: Vec<String>,
+}
+
+/// The answer of black_list_delete.
+pub type BlackListDeleteResponse = crate::ItemResults;
+
+impl BlackListDelete {
+    /// Unblocks `to_accounts` for `from_account`.
+    pub fn new<I, S>(from_account: impl Into<String>, to_accounts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self {
+            from_account: from_account.into(),
+            to_accounts: to_accounts.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl Validate for BlackListDelete {
+    fn validate(&self) -> Result<(), ValidationError> {
+        check::user_id(|| "From_Account", &self.from_account)?;
+        check::user_ids("To_Account", &self.to_accounts, MAX_ITEMS_PER_REQUEST)
+    }
+}

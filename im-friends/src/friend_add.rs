@@ -1,0 +1,247 @@
+//! POST v4/sns/friend_add
+//!
+//! Adds friends, one way or both ways, at most 1000 per request. A target whose `AllowType` is
+//! `AllowType_Type_NeedConfirm` answers 30539 (pending) unless `ForceAddFlags` is 1.
+
+use std::fmt;
+
+use tencent_im_core::{check, im_api, ErrorCode, ResultItem, Validate, ValidationError};
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::limits::{self, MAX_ITEMS_PER_REQUEST};
+
+/// Adds friends for `From_Account`.
+#[im_api(path = "v4/sns/friend_add", rate = 200)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FriendAdd {
+    /// The account adding friends.
+    #[serde(rename = "From_Account")]
+    pub from_account: String,
+    /// The friends, 1 to 1000.
+    #[serde(rename = "AddFriendItem")]
+    pub items: Vec<FriendAddItem>,
+    /// One way or both ways; the service's default is both.
+    #[serde(rename = "AddType")]
+    pub add_type: Option<AddType>,
+    /// Whether an admin forces the add past the target's confirmation setting.
+    #[serde(rename = "ForceAddFlags")]
+    pub force_add_flags: Option<ForceAddFlag>,
+}
+
+impl FriendAdd {
+    /// A request adding `items` for `from_account` (both ways, not forced: the service defaults).
+    #[inline]
+    pub fn new(from_account: impl Into<String>, items: Vec<FriendAddItem>) -> Self {
+        Self {
+            from_account: from_account.into(),
+            items,
+            add_type: None,
+            force_add_flags: None,
+        }
+    }
+
+    /// Sets `AddType`.
+    #[inline]
+    pub fn add_type(mut self, add_type: AddType) -> Self {
+        self.add_type = Some(add_type);
+        self
+    }
+
+    /// Sets `ForceAddFlags` to 1 (`true`) or 0 (`false`).
+    #[inline]
+    pub fn force_add(mut self, force: bool) -> Self {
+        self.force_add_flags = Some(if force {
+            ForceAddFlag::Force
+        } else {
+            ForceAddFlag::Normal
+        });
+        self
+    }
+}
+
+/// One friend to add (`AddFriendItem`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FriendAddItem {
+    /// The friend.
+    #[serde(rename = "To_Account")]
+    pub to_account: String,
+    /// Remark, at most 96 bytes.
+    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+    /// One friend group (a single string here, unlike friend_import).
+    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// `AddSource_Type_` + 1 to 8 letters. Always sent (one document calls it optional).
+    #[serde(rename = "AddSource", default)]
+    pub add_source: String,
+    /// Add wording.
+    #[serde(
+        rename = "AddWording",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub add_wording: Option<String>,
+}
+
+impl FriendAddItem {
+    /// A friend with its add source, e.g. `"AddSource_Type_Android"`.
+    #[inline]
+    pub fn new(to_account: impl Into<String>, add_source: impl Into<String>) -> Self {
+        Self {
+            to_account: to_account.into(),
+            remark: None,
+            group: None,
+            add_source: add_source.into(),
+            add_wording: None,
+        }
+    }
+
+    /// Sets the remark.
+    #[inline]
+    pub fn remark(mut self, remark: impl Into<String>) -> Self {
+        self.remark = Some(remark.into());
+        self
+    }
+
+    /// Sets the friend group.
+    #[inline]
+    pub fn group(mut self, name: impl Into<String>) -> Self {
+        self.group = Some(name.into());
+        self
+    }
+
+    /// Sets the add wording.
+    #[inline]
+    pub fn add_wording(mut self, wording: impl Into<String>) -> Self {
+        self.add_wording = Some(wording.into());
+        self
+    }
+
+    /// Checks this item as entry `index` of a request (the index goes into the field name).
+    pub fn check(&self, index: usize) -> Result<(), ValidationError> {
+        let field = |name: &str| format!("AddFriendItem[{index}].{name}");
+        check::user_id(|| field("To_Account"), &self.to_account)?;
+        limits::check_add_source(|| field("AddSource"), &self.add_source)?;
+        limits::check_remark(|| field("Remark"), self.remark.as_deref())?;
+        if let Some(group) = &self.group {
+            limits::check_group_name(|| field("GroupName"), group)?;
+        }
+        limits::check_add_wording(|| field("AddWording"), self.add_wording.as_deref())
+    }
+}
+
+impl Validate for FriendAdd {
+    fn validate(&self) -> Result<(), ValidationError> {
+        check::user_id(|| "From_Account", &self.from_account)?;
+        check::count("AddFriendItem", self.items.len(), MAX_ITEMS_PER_REQUEST)?;
+        for (index, item) in self.items.iter().enumerate() {
+            item.check(index)?;
+        }
+        Ok(())
+    }
+}
+
+/// `AddType`: one way or both ways.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum AddType {
+    /// `Add_Type_Single`: only `From_Account` gets the friend.
+    #[serde(rename = "Add_Type_Single")]
+    Single,
+    /// `Add_Type_Both` (the service default): both get each other.
+    #[default]
+    #[serde(rename = "Add_Type_Both")]
+    Both,
+}
+
+/// `ForceAddFlags`: 1 forces the add; 0 (or 2, in one community SDK) is a normal add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ForceAddFlag {
+    /// 0: a normal add that respects the target's `AllowType`. Decoded from 0 and 2.
+    #[default]
+    Normal,
+    /// 1: an admin add that skips confirmation.
+    Force,
+}
+
+impl Serialize for ForceAddFlag {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u8(match self {
+            ForceAddFlag::Normal => 0,
+            ForceAddFlag::Force => 1,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ForceAddFlag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FlagVisitor;
+        impl Visitor<'_> for FlagVisitor {
+            type Value = ForceAddFlag;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("0, 1 or 2")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ForceAddFlag, E> {
+                match v {
+                    1 => Ok(ForceAddFlag::Force),
+                    0 | 2 => Ok(ForceAddFlag::Normal),
+                    _ => Err(E::invalid_value(de::Unexpected::Unsigned(v), &self)),
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ForceAddFlag, E> {
+                u64::try_from(v)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+                    .and_then(|v| self.visit_u64(v))
+            }
+        }
+        deserializer.deserialize_u64(FlagVisitor)
+    }
+}
+
+/// The outcome of a friend_add: one [`ResultItem`] per friend.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FriendAddResponse {
+    /// Per-friend results. 30539 means the request awaits the target's confirmation.
+    #[serde(rename = "ResultItem", default)]
+    pub results: Vec<ResultItem>,
+    /// Friends that failed; present only when one did.
+    #[serde(
+        rename = "Fail_Account",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub fail_accounts: Vec<String>,
+}
+
+impl FriendAddResponse {
+    /// A response with these results (used by servers and tests).
+    #[inline]
+    pub fn new(results: Vec<ResultItem>, fail_accounts: Vec<String>) -> Self {
+        Self {
+            results,
+            fail_accounts,
+        }
+    }
+
+    /// Items that made a friend.
+    pub fn added(&self) -> impl Iterator<Item = &ResultItem> {
+        self.results.iter().filter(|item| item.is_ok())
+    }
+
+    /// Items waiting for the target's confirmation (30539): not failures.
+    pub fn pending(&self) -> impl Iterator<Item = &ResultItem> {
+        self.results
+            .iter()
+            .filter(|item| item.result_code == ErrorCode::SNS_PENDING_CONFIRMATION)
+    }
+
+    /// Items that failed (neither added nor pending).
+    pub fn failed(&self) -> impl Iterator<Item = &ResultItem> {
+        self.results
+            .iter()
+            .filter(|item| !item.is_ok() && item.result_code != ErrorCode::SNS_PENDING_CONFIRMATION)
+    }
+}
