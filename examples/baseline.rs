@@ -2,9 +2,9 @@
 //! structs, one parse — as the yardstick the SDK is measured against (`benches/call_cost.rs`,
 //! `cost_probe`, `loopback_bench`).
 
+use serde::{Deserialize, Serialize};
 use tencent_im_core::ResultItem;
 use tencent_im_friends::FriendImportResponse;
-use serde::{Deserialize, Serialize};
 
 /// The secret key of the measurements.
 pub const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
@@ -128,9 +128,15 @@ pub fn import_answer() -> Vec<u8> {
             }
         })
         .collect();
-    let fail = tencent_im_friends::failed_accounts(&results);
-    let mut value =
-        serde_json::to_value(FriendImportResponse::new(results, fail, vec![])).unwrap_or_default();
+    let fail: Vec<String> = results
+        .iter()
+        .filter(|item| !item.is_ok())
+        .map(|item| item.to_account.clone())
+        .collect();
+    let mut response = FriendImportResponse::default();
+    response.results = results;
+    response.fail_accounts = fail;
+    let mut value = serde_json::to_value(response).unwrap_or_default();
     if let Some(map) = value.as_object_mut() {
         map.insert("ActionStatus".into(), "OK".into());
         map.insert("ErrorCode".into(), 0.into());

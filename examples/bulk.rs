@@ -14,11 +14,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::{StreamExt, TryStreamExt};
-use tencent_im_accounts::{AccountCheck, AccountStatus, MultiaccountImport, MAX_ACCOUNTS_PER_REQUEST};
+use serde::{Deserialize, Serialize};
+use tencent_im_accounts::{
+    AccountCheck, AccountStatus, MultiaccountImport, MAX_ACCOUNTS_PER_REQUEST,
+};
 use tencent_im_core::{Client, Error, ErrorCode};
 use tencent_im_friends::limits::MAX_ITEMS_PER_REQUEST;
 use tencent_im_friends::{CheckType, FriendCheck, FriendImport, FriendImportItem, FriendRelation};
-use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 /// The add source used when a CSV row has none.
@@ -600,7 +602,13 @@ impl Importer {
                 survey.relations += 1;
                 let Ok(relation) = relation else { continue };
                 for id in [relation.from.as_str(), relation.item.to_account.as_str()] {
-                    if tencent_im_core::check::user_id(|| "UserID", id).is_ok() && !seen.contains(id) {
+                    if tencent_im_core::check::user_id(
+                        id,
+                        &tencent_im_core::FieldPath::ROOT.field("UserID"),
+                    )
+                    .is_ok()
+                        && !seen.contains(id)
+                    {
                         seen.insert(Box::from(id));
                         batch.push(id.to_owned());
                         if batch.len() == MAX_ACCOUNTS_PER_REQUEST {
@@ -746,8 +754,11 @@ impl Importer {
                     Stats::add(&self.stats.skipped, 1);
                     continue;
                 }
-                let invalid = tencent_im_core::check::user_id(|| "from", &relation.from)
-                    .and_then(|()| relation.item.check(0))
+                let root = tencent_im_core::FieldPath::ROOT;
+                let invalid = tencent_im_core::check::user_id(&relation.from, &root.field("from"))
+                    .and_then(|()| {
+                        tencent_im_core::Validate::validate_at(&relation.item, &root.field("item"))
+                    })
                     .err();
                 if let Some(err) = invalid {
                     self.report.write(

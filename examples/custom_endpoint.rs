@@ -4,17 +4,16 @@
 //!     cargo run -p im-examples --example custom_endpoint
 
 use tencent_im_accounts::MultiaccountImport;
-use tencent_im_core::{im_api, Empty, Error, ErrorCode, ResultItem};
+use tencent_im_core::{im_api, im_item, im_response, Empty, Error, ErrorCode, ResultItem};
 use tencent_im_friends::{FriendAdd, FriendAddItem, Tag, TagValue};
-use serde::Deserialize;
 
 /// Sets profile fields of one account.
 #[im_api(path = "v4/profile/portrait_set", rate = 200, response = Empty)]
 #[derive(Debug)]
 pub struct PortraitSet {
-    #[serde(rename = "From_Account")]
+    #[im(user_id)]
     pub from_account: String,
-    #[serde(rename = "ProfileItem")]
+    #[im(rename = "ProfileItem", min_items = 1)]
     pub items: Vec<TagValue>,
 }
 
@@ -22,25 +21,26 @@ pub struct PortraitSet {
 #[im_api(path = "v4/profile/portrait_get", rate = 200)]
 #[derive(Debug)]
 pub struct PortraitGet {
-    #[serde(rename = "To_Account")]
+    #[im(rename = "To_Account", max_items = 100, each(user_id))]
     pub to_accounts: Vec<String>,
-    #[serde(rename = "TagList")]
+    #[im(rename = "TagList", min_items = 1)]
     pub tags: Vec<Tag>,
 }
 
-#[derive(Debug, Deserialize)]
+#[im_response]
+#[derive(Debug)]
 pub struct PortraitGetResponse {
-    #[serde(rename = "UserProfileItem", default)]
+    #[im(rename = "UserProfileItem")]
     pub profiles: Vec<UserProfile>,
 }
 
-#[derive(Debug, Deserialize)]
+#[im_item]
+#[derive(Debug)]
 pub struct UserProfile {
-    #[serde(rename = "To_Account")]
     pub to_account: String,
-    #[serde(rename = "ProfileItem", default)]
+    #[im(rename = "ProfileItem")]
+    #[serde(default)]
     pub items: Vec<TagValue>,
-    #[serde(rename = "ResultCode")]
     pub result_code: ErrorCode,
 }
 

@@ -8,9 +8,9 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use im_examples::baseline::{self, KEY};
 use tencent_im_core::usersig::UserSigSigner;
 use tencent_im_core::{envelope, Client, Endpoint};
-use im_examples::baseline::{self, KEY};
 use tencent_im_friends::{
     Friend, FriendGetResponse, FriendImport, FriendImportItem, FriendImportResponse, Tag, TagValue,
 };
@@ -101,8 +101,11 @@ fn decode(c: &mut Criterion) {
             ],
         })
         .collect();
-    let mut value =
-        serde_json::to_value(FriendGetResponse::new(friends, 88, 46, 1200, Some(500))).unwrap();
+    let mut response = FriendGetResponse::default();
+    response.friends = friends;
+    (response.standard_sequence, response.custom_sequence) = (88, 46);
+    (response.friend_num, response.next_start_index) = (1200, 500);
+    let mut value = serde_json::to_value(response).unwrap();
     let map = value.as_object_mut().unwrap();
     map.insert("ActionStatus".into(), "OK".into());
     map.insert("ErrorCode".into(), 0.into());

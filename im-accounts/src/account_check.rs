@@ -2,8 +2,8 @@
 //!
 //! Tells, for up to 100 UserIDs, whether each has been imported.
 
-use tencent_im_core::{im_api, ErrorCode, Validate, ValidationError};
 use serde::{Deserialize, Serialize};
+use tencent_im_core::{im_api, im_item, im_response, ErrorCode};
 
 use crate::UserIdItem;
 
@@ -13,7 +13,7 @@ use crate::UserIdItem;
 #[non_exhaustive]
 pub struct AccountCheck {
     /// The accounts, 1 to 100.
-    #[serde(rename = "CheckItem")]
+    #[im(rename = "CheckItem", batch, max_items = crate::MAX_ACCOUNTS_PER_REQUEST, each(nested))]
     pub items: Vec<UserIdItem>,
 }
 
@@ -30,12 +30,6 @@ impl AccountCheck {
     }
 }
 
-impl Validate for AccountCheck {
-    fn validate(&self) -> Result<(), ValidationError> {
-        crate::check_items("CheckItem", &self.items)
-    }
-}
-
 /// `AccountStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AccountStatus {
@@ -49,38 +43,22 @@ pub enum AccountStatus {
 }
 
 /// One account's check result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
+#[im_item]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountCheckResult {
     /// The account.
-    #[serde(rename = "UserID")]
     pub user_id: String,
     /// 0 when the check itself succeeded.
-    #[serde(rename = "ResultCode")]
     pub result_code: ErrorCode,
     /// Error text.
-    #[serde(rename = "ResultInfo", default)]
+    #[serde(default)]
     pub result_info: String,
     /// Whether it is imported; absent when the check failed.
-    #[serde(
-        rename = "AccountStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[im(rename = "AccountStatus")]
     pub status: Option<AccountStatus>,
 }
 
 impl AccountCheckResult {
-    /// A successful check result.
-    pub fn new(user_id: impl Into<String>, status: AccountStatus) -> Self {
-        Self {
-            user_id: user_id.into(),
-            result_code: ErrorCode::OK,
-            result_info: String::new(),
-            status: Some(status),
-        }
-    }
-
     /// Imported, according to a successful check.
     pub fn is_imported(&self) -> bool {
         self.result_code.is_ok() && self.status == Some(AccountStatus::Imported)
@@ -88,17 +66,11 @@ impl AccountCheckResult {
 }
 
 /// The per-account results.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[im_response]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AccountCheckResponse {
     /// One result per requested account.
-    #[serde(rename = "ResultItem", default)]
+    #[im(rename = "ResultItem", merge)]
     pub results: Vec<AccountCheckResult>,
-}
-
-impl AccountCheckResponse {
-    /// A response with these results (used by servers and tests).
-    pub fn new(results: Vec<AccountCheckResult>) -> Self {
-        Self { results }
-    }
 }

@@ -2,8 +2,7 @@
 //!
 //! Deletes up to 100 accounts.
 
-use tencent_im_core::{im_api, ErrorCode, Validate, ValidationError};
-use serde::{Deserialize, Serialize};
+use tencent_im_core::{im_api, im_item, im_response, ErrorCode};
 
 use crate::UserIdItem;
 
@@ -13,7 +12,7 @@ use crate::UserIdItem;
 #[non_exhaustive]
 pub struct AccountDelete {
     /// The accounts, 1 to 100.
-    #[serde(rename = "DeleteItem")]
+    #[im(rename = "DeleteItem", batch, max_items = crate::MAX_ACCOUNTS_PER_REQUEST, each(nested))]
     pub items: Vec<UserIdItem>,
 }
 
@@ -30,50 +29,25 @@ impl AccountDelete {
     }
 }
 
-impl Validate for AccountDelete {
-    fn validate(&self) -> Result<(), ValidationError> {
-        crate::check_items("DeleteItem", &self.items)
-    }
-}
-
 /// One account's result: `{ResultCode, ResultInfo, UserID}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
+#[im_item]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountResult {
     /// 0 on success.
-    #[serde(rename = "ResultCode")]
     pub result_code: ErrorCode,
     /// Error text.
-    #[serde(rename = "ResultInfo", default)]
+    #[serde(default)]
     pub result_info: String,
     /// The account.
-    #[serde(rename = "UserID")]
     pub user_id: String,
 }
 
-impl AccountResult {
-    /// A result for `user_id`.
-    pub fn new(user_id: impl Into<String>, code: ErrorCode, info: impl Into<String>) -> Self {
-        Self {
-            result_code: code,
-            result_info: info.into(),
-            user_id: user_id.into(),
-        }
-    }
-}
-
 /// The per-account results.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[im_response]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AccountDeleteResponse {
     /// One result per requested account.
-    #[serde(rename = "ResultItem", default)]
+    #[im(rename = "ResultItem", merge)]
     pub results: Vec<AccountResult>,
-}
-
-impl AccountDeleteResponse {
-    /// A response with these results (used by servers and tests).
-    pub fn new(results: Vec<AccountResult>) -> Self {
-        Self { results }
-    }
 }

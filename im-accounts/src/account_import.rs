@@ -2,7 +2,7 @@
 //!
 //! Imports one account, optionally with a nickname and an avatar URL.
 
-use tencent_im_core::{check, im_api, Validate, ValidationError};
+use tencent_im_core::im_api;
 
 /// Imports one account.
 #[im_api(path = "v4/im_open_login_svc/account_import", rate = 200)]
@@ -10,13 +10,11 @@ use tencent_im_core::{check, im_api, Validate, ValidationError};
 #[non_exhaustive]
 pub struct AccountImport {
     /// The account's UserID.
-    #[serde(rename = "UserID")]
+    #[im(user_id)]
     pub user_id: String,
     /// Nickname.
-    #[serde(rename = "Nick")]
     pub nick: Option<String>,
     /// Avatar URL.
-    #[serde(rename = "FaceUrl")]
     pub face_url: Option<String>,
 }
 
@@ -43,11 +41,5 @@ impl AccountImport {
     pub fn face_url(mut self, url: impl Into<String>) -> Self {
         self.face_url = Some(url.into());
         self
-    }
-}
-
-impl Validate for AccountImport {
-    fn validate(&self) -> Result<(), ValidationError> {
-        check::user_id(|| "UserID", &self.user_id)
     }
 }

@@ -6,7 +6,6 @@
 pub mod account_check;
 pub mod account_delete;
 pub mod account_import;
-pub mod batch;
 pub mod multiaccount_import;
 
 pub use account_check::{AccountCheck, AccountCheckResponse, AccountCheckResult, AccountStatus};
@@ -18,10 +17,11 @@ pub use multiaccount_import::{MultiaccountImport, MultiaccountImportResponse};
 pub const MAX_ACCOUNTS_PER_REQUEST: usize = 100;
 
 /// `{"UserID": ...}`, the item of account_check and account_delete requests.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[tencent_im_core::im_item]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserIdItem {
     /// The account.
-    #[serde(rename = "UserID")]
+    #[im(user_id)]
     pub user_id: String,
 }
 
@@ -32,12 +32,4 @@ impl UserIdItem {
             user_id: user_id.into(),
         }
     }
-}
-
-fn check_items(field: &str, items: &[UserIdItem]) -> Result<(), tencent_im_core::ValidationError> {
-    tencent_im_core::check::count(field, items.len(), MAX_ACCOUNTS_PER_REQUEST)?;
-    for (index, item) in items.iter().enumerate() {
-        tencent_im_core::check::user_id(|| format!("{field}[{index}].UserID"), &item.user_id)?;
-    }
-    Ok(())
 }

@@ -2,8 +2,7 @@
 //!
 //! Imports up to 100 accounts in one request.
 
-use tencent_im_core::{check, im_api, Validate, ValidationError};
-use serde::{Deserialize, Serialize};
+use tencent_im_core::{im_api, im_response};
 
 use crate::MAX_ACCOUNTS_PER_REQUEST;
 
@@ -13,7 +12,7 @@ use crate::MAX_ACCOUNTS_PER_REQUEST;
 #[non_exhaustive]
 pub struct MultiaccountImport {
     /// The UserIDs, 1 to 100.
-    #[serde(rename = "Accounts")]
+    #[im(batch, max_items = MAX_ACCOUNTS_PER_REQUEST, each(user_id))]
     pub accounts: Vec<String>,
 }
 
@@ -30,28 +29,13 @@ impl MultiaccountImport {
     }
 }
 
-impl Validate for MultiaccountImport {
-    fn validate(&self) -> Result<(), ValidationError> {
-        check::user_ids("Accounts", &self.accounts, MAX_ACCOUNTS_PER_REQUEST)
-    }
-}
-
 /// The accounts that could not be imported.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[im_response]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MultiaccountImportResponse {
     /// UserIDs that failed; empty when all were imported.
-    #[serde(
-        rename = "FailAccounts",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[im(merge)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fail_accounts: Vec<String>,
-}
-
-impl MultiaccountImportResponse {
-    /// A response listing `fail_accounts` (used by servers and tests).
-    pub fn new(fail_accounts: Vec<String>) -> Self {
-        Self { fail_accounts }
-    }
 }

@@ -5,7 +5,7 @@ use core::num::NonZeroU32;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::ValidationError;
+use crate::{FieldPath, ValidationError};
 
 /// One REST call: its path, its documented rate and the type of its response.
 ///
@@ -46,12 +46,20 @@ pub trait Endpoint: Serialize {
     }
 }
 
-/// Client-side checks of a request, run by [`Endpoint::validate`].
+/// Client-side checks of a request or of an object nested in one.
 ///
-/// Types declared with [`macro@crate::im_api`] pick this up automatically when they implement it.
+/// [`macro@crate::im_api`] and [`macro@crate::im_item`] generate it from the field attributes, and
+/// the generated [`Endpoint::validate`] calls it. Writing it by hand is equally supported.
 pub trait Validate {
-    /// Returns the first problem found, naming the field and the limit it breaks.
-    fn validate(&self) -> Result<(), ValidationError>;
+    /// Returns the first problem found in the value at `at`, naming the field the way Tencent
+    /// spells it (`AddFriendItem[3].To_Account`) and the limit it breaks.
+    fn validate_at(&self, at: &FieldPath<'_>) -> Result<(), ValidationError>;
+
+    /// Checks the value as a whole request.
+    #[inline]
+    fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&FieldPath::ROOT)
+    }
 }
 
 /// The response of calls that return nothing beyond the envelope.

@@ -81,26 +81,95 @@ impl ValidationError {
     }
 }
 
-/// Checks shared by the endpoint crates. Each takes the field name lazily so that the happy path
-/// allocates nothing.
+/// Where a value sits in a request, the way Tencent names it: `AddFriendItem[3].To_Account`.
+///
+/// Built on the stack as checks descend into a request (nothing is allocated unless a check
+/// fails and the path is formatted into its error).
+#[derive(Clone, Copy)]
+pub struct FieldPath<'a> {
+    parent: Option<&'a FieldPath<'a>>,
+    segment: Segment,
+}
+
+#[derive(Clone, Copy)]
+enum Segment {
+    Root,
+    Field(&'static str),
+    Index(usize),
+}
+
+impl FieldPath<'static> {
+    /// The request itself.
+    pub const ROOT: FieldPath<'static> = FieldPath {
+        parent: None,
+        segment: Segment::Root,
+    };
+}
+
+impl<'a> FieldPath<'a> {
+    /// The field `name` (its wire name) of the value at this path.
+    #[inline]
+    pub fn field(&'a self, name: &'static str) -> FieldPath<'a> {
+        FieldPath {
+            parent: Some(self),
+            segment: Segment::Field(name),
+        }
+    }
+
+    /// The element `index` of the list at this path.
+    #[inline]
+    pub fn index(&'a self, index: usize) -> FieldPath<'a> {
+        FieldPath {
+            parent: Some(self),
+            segment: Segment::Index(index),
+        }
+    }
+}
+
+impl fmt::Display for FieldPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(parent) = self.parent {
+            parent.fmt(f)?;
+        }
+        match self.segment {
+            Segment::Root => Ok(()),
+            Segment::Field(name) => match self.parent {
+                Some(FieldPath {
+                    segment: Segment::Root,
+                    ..
+                })
+                | None => f.write_str(name),
+                Some(_) => write!(f, ".{name}"),
+            },
+            Segment::Index(index) => write!(f, "[{index}]"),
+        }
+    }
+}
+
+impl fmt::Debug for FieldPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FieldPath({self})")
+    }
+}
+
+/// The checks the field attributes of [`macro@crate::im_api`] and [`macro@crate::im_item`] call,
+/// usable in hand-written checks too. Each takes the value first and where it sits second, and
+/// formats the path only when the check fails.
 pub mod check {
     use super::*;
 
     /// A UserID: non-empty and at most [`MAX_USER_ID_BYTES`] bytes. The server judges the
     /// characters (sources disagree on the allowed set).
     #[inline]
-    pub fn user_id<F: fmt::Display>(
-        field: impl FnOnce() -> F,
-        id: &str,
-    ) -> Result<(), ValidationError> {
+    pub fn user_id(id: &str, at: &FieldPath<'_>) -> Result<(), ValidationError> {
         if id.is_empty() {
             return Err(ValidationError::EmptyUserId {
-                field: field().to_string(),
+                field: at.to_string(),
             });
         }
         if id.len() > MAX_USER_ID_BYTES {
             return Err(ValidationError::UserIdTooLong {
-                field: field().to_string(),
+                field: at.to_string(),
                 len: id.len(),
                 max: MAX_USER_ID_BYTES,
             });
@@ -108,16 +177,29 @@ pub mod check {
         Ok(())
     }
 
-    /// A list of at least one and at most `max` items.
-    pub fn count(field: &str, len: usize, max: usize) -> Result<(), ValidationError> {
-        if len == 0 {
-            return Err(ValidationError::EmptyList {
-                field: field.to_owned(),
+    /// A list of `min..=max` items.
+    #[inline]
+    pub fn items(
+        len: usize,
+        min: usize,
+        max: usize,
+        at: &FieldPath<'_>,
+    ) -> Result<(), ValidationError> {
+        if len < min {
+            return Err(if len == 0 {
+                ValidationError::EmptyList {
+                    field: at.to_string(),
+                }
+            } else {
+                ValidationError::Invalid {
+                    field: at.to_string(),
+                    reason: format!("{len} items given, at least {min} needed"),
+                }
             });
         }
         if len > max {
             return Err(ValidationError::TooManyItems {
-                field: field.to_owned(),
+                field: at.to_string(),
                 len,
                 max,
             });
@@ -127,26 +209,13 @@ pub mod check {
 
     /// A string of at most `max` bytes.
     #[inline]
-    pub fn max_bytes<F: fmt::Display>(
-        field: impl FnOnce() -> F,
-        value: &str,
-        max: usize,
-    ) -> Result<(), ValidationError> {
+    pub fn max_bytes(value: &str, max: usize, at: &FieldPath<'_>) -> Result<(), ValidationError> {
         if value.len() > max {
             return Err(ValidationError::TooLong {
-                field: field().to_string(),
+                field: at.to_string(),
                 len: value.len(),
                 max,
             });
-        }
-        Ok(())
-    }
-
-    /// A list of UserIDs: 1..=`max` items, each a valid UserID.
-    pub fn user_ids(field: &str, ids: &[String], max: usize) -> Result<(), ValidationError> {
-        count(field, ids.len(), max)?;
-        for (index, id) in ids.iter().enumerate() {
-            user_id(|| format!("{field}[{index}]"), id)?;
         }
         Ok(())
     }
@@ -157,16 +226,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn user_id_limits() {
-        assert!(check::user_id(|| "From_Account", "a").is_ok());
-        assert!(check::user_id(|| "From_Account", &"x".repeat(32)).is_ok());
+    fn paths_read_like_tencents_field_names() {
+        let root = FieldPath::ROOT;
+        let items = root.field("AddFriendItem");
+        let third = items.index(3);
         assert_eq!(
-            check::user_id(|| "From_Account", ""),
+            third.field("To_Account").to_string(),
+            "AddFriendItem[3].To_Account"
+        );
+        assert_eq!(root.field("From_Account").to_string(), "From_Account");
+        assert_eq!(root.to_string(), "");
+    }
+
+    #[test]
+    fn user_id_limits() {
+        let at = FieldPath::ROOT;
+        let from = at.field("From_Account");
+        assert!(check::user_id("a", &from).is_ok());
+        assert!(check::user_id(&"x".repeat(32), &from).is_ok());
+        assert_eq!(
+            check::user_id("", &from),
             Err(ValidationError::EmptyUserId {
                 field: "From_Account".into()
             })
         );
-        let err = check::user_id(|| "To_Account", &"é".repeat(17)).unwrap_err();
+        let err = check::user_id(&"é".repeat(17), &at.field("To_Account")).unwrap_err();
         assert_eq!(
             err,
             ValidationError::UserIdTooLong {
@@ -180,19 +264,18 @@ mod tests {
 
     #[test]
     fn list_limits_name_the_field_and_the_cap() {
-        let err = check::count("AddFriendItem", 1001, 1000).unwrap_err();
+        let at = FieldPath::ROOT.field("AddFriendItem");
+        let err = check::items(1001, 1, 1000, &at).unwrap_err();
         assert_eq!(err.field(), "AddFriendItem");
         assert!(err.to_string().contains("at most 1000"), "{err}");
         assert!(matches!(
-            check::count("To_Account", 0, 1000),
+            check::items(0, 1, 1000, &at),
             Err(ValidationError::EmptyList { .. })
         ));
-        let ids = vec!["a".to_owned(), String::new()];
-        assert_eq!(
-            check::user_ids("To_Account", &ids, 1000)
-                .unwrap_err()
-                .field(),
-            "To_Account[1]"
-        );
+        assert!(check::items(0, 0, 1000, &at).is_ok());
+        assert!(matches!(
+            check::items(1, 2, 1000, &at),
+            Err(ValidationError::Invalid { .. })
+        ));
     }
 }

@@ -1,9 +1,9 @@
 //! Properties of the decoders that fuzzing also explores (see `fuzz/`): arbitrary input gives a
 //! value or a typed error, never a panic; UserSigs round-trip for any input.
 
+use proptest::prelude::*;
 use tencent_im_core::envelope;
 use tencent_im_core::usersig::{self, UserSigError, UserSigSigner};
-use proptest::prelude::*;
 
 #[derive(Debug, serde::Deserialize)]
 #[allow(dead_code)]

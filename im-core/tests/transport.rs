@@ -12,7 +12,6 @@ const KEY: &str = "super-secret-key-value";
 #[im_api(path = "v4/sns/friend_get", rate = 200)]
 #[derive(Debug)]
 pub struct Probe {
-    #[serde(rename = "From_Account")]
     pub from_account: String,
 }
 

@@ -4,8 +4,8 @@ use std::io::Write;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use tencent_im_core::usersig::{self, UserSigError, UserSigSigner};
 use serde::Deserialize;
+use tencent_im_core::usersig::{self, UserSigError, UserSigSigner};
 
 #[derive(Deserialize)]
 struct Vector {

@@ -194,7 +194,10 @@ impl EmulatorBuilder {
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let app = Arc::new(server::App {
-            signer: tencent_im_core::usersig::UserSigSigner::new(self.sdkappid, self.secret_key.clone()),
+            signer: tencent_im_core::usersig::UserSigSigner::new(
+                self.sdkappid,
+                self.secret_key.clone(),
+            ),
             admin: self.admin.clone(),
             clock: self.clock,
             world: Mutex::new(state::World::new(state::Limits {

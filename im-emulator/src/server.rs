@@ -8,12 +8,12 @@ use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use tencent_im_core::envelope::Envelope;
 use tencent_im_core::rate::PathLimiters;
 use tencent_im_core::usersig::{self, UserSigError, UserSigSigner};
 use tencent_im_core::{Clock, Endpoint, ErrorCode};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 use crate::faults::{Fault, FaultInjector};
 use crate::state::{self, Refusal, World};

@@ -7,7 +7,9 @@ use std::collections::HashSet;
 
 use common::*;
 
-use tencent_im_accounts::{AccountCheck, AccountDelete, AccountImport, AccountStatus, MultiaccountImport};
+use tencent_im_accounts::{
+    AccountCheck, AccountDelete, AccountImport, AccountStatus, MultiaccountImport,
+};
 use tencent_im_core::usersig::UserSigSigner;
 use tencent_im_core::{Client, Error, ErrorCode, ManualClock};
 use tencent_im_emulator::{AllowType, Emulator, RunningEmulator};
@@ -555,7 +557,8 @@ mod hand_written {
         type Response = tencent_im_core::Empty;
 
         fn validate(&self) -> Result<(), tencent_im_core::ValidationError> {
-            tencent_im_core::check::user_id(|| "UserID", self.user_id)
+            let root = tencent_im_core::FieldPath::ROOT;
+            tencent_im_core::check::user_id(self.user_id, &root.field("UserID"))
         }
     }
 

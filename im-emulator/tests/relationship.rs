@@ -12,9 +12,8 @@ use tencent_im_friends::*;
 #[im_api(path = "v4/profile/portrait_set", rate = 200, response = Empty)]
 #[derive(Debug)]
 pub struct PortraitSet {
-    #[serde(rename = "From_Account")]
     pub from_account: String,
-    #[serde(rename = "ProfileItem")]
+    #[im(rename = "ProfileItem")]
     pub items: Vec<TagValue>,
 }
 

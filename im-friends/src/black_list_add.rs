@@ -3,7 +3,7 @@
 //! Blocklists accounts, at most 1000 per request. Blocking removes the friendship both ways and
 //! refuses friend requests both ways; a full blocklist (1000) fails per item with 30013.
 
-use tencent_im_core::{check, im_api, Validate, ValidationError};
+use tencent_im_core::im_api;
 
 use crate::limits::MAX_ITEMS_PER_REQUEST;
 
@@ -13,10 +13,10 @@ use crate::limits::MAX_ITEMS_PER_REQUEST;
 #[non_exhaustive]
 pub struct BlackListAdd {
     /// Whose blocklist.
-    #[serde(rename = "From_Account")]
+    #[im(user_id)]
     pub from_account: String,
     /// The accounts to block, 1 to 1000.
-    #[serde(rename = "To_Account")]
+    #[im(rename = "To_Account", batch, max_items = MAX_ITEMS_PER_REQUEST, each(user_id))]
     pub to_accounts: Vec<String>,
 }
 
@@ -34,12 +34,5 @@ impl BlackListAdd {
             from_account: from_account.into(),
             to_accounts: to_accounts.into_iter().map(Into::into).collect(),
         }
-    }
-}
-
-impl Validate for BlackListAdd {
-    fn validate(&self) -> Result<(), ValidationError> {
-        check::user_id(|| "From_Account", &self.from_account)?;
-        check::user_ids("To_Account", &self.to_accounts, MAX_ITEMS_PER_REQUEST)
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! Removes accounts from a blocklist, at most 1000 per request.
 
-use tencent_im_core::{check, im_api, Validate, ValidationError};
+use tencent_im_core::im_api;
 
 use crate::limits::MAX_ITEMS_PER_REQUEST;
 
@@ -12,10 +12,10 @@ use crate::limits::MAX_ITEMS_PER_REQUEST;
 #[non_exhaustive]
 pub struct BlackListDelete {
     /// Whose blocklist.
-    #[serde(rename = "From_Account")]
+    #[im(user_id)]
     pub from_account: String,
     /// The accounts to unblock, 1 to 1000.
-    #[serde(rename = "To_Account")]
+    #[im(rename = "To_Account", batch, max_items = MAX_ITEMS_PER_REQUEST, each(user_id))]
     pub to_accounts: Vec<String>,
 }
 
@@ -33,12 +33,5 @@ impl BlackListDelete {
             from_account: from_account.into(),
             to_accounts: to_accounts.into_iter().map(Into::into).collect(),
         }
-    }
-}
-
-impl Validate for BlackListDelete {
-    fn validate(&self) -> Result<(), ValidationError> {
-        check::user_id(|| "From_Account", &self.from_account)?;
-        check::user_ids("To_Account", &self.to_accounts, MAX_ITEMS_PER_REQUEST)
     }
 }

@@ -5,11 +5,11 @@
 
 use std::fmt;
 
-use tencent_im_core::{check, im_api, ErrorCode, ResultItem, Validate, ValidationError};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use tencent_im_core::{im_api, im_item, im_response, ErrorCode, ResultItem};
 
-use crate::limits::{self, MAX_ITEMS_PER_REQUEST};
+use crate::limits::{self, MAX_ADD_WORDING_BYTES, MAX_ITEMS_PER_REQUEST, MAX_REMARK_BYTES};
 
 /// Adds friends for `From_Account`.
 #[im_api(path = "v4/sns/friend_add", rate = 200)]
@@ -17,16 +17,14 @@ use crate::limits::{self, MAX_ITEMS_PER_REQUEST};
 #[non_exhaustive]
 pub struct FriendAdd {
     /// The account adding friends.
-    #[serde(rename = "From_Account")]
+    #[im(user_id)]
     pub from_account: String,
     /// The friends, 1 to 1000.
-    #[serde(rename = "AddFriendItem")]
+    #[im(rename = "AddFriendItem", batch, max_items = MAX_ITEMS_PER_REQUEST, each(nested))]
     pub items: Vec<FriendAddItem>,
     /// One way or both ways; the service's default is both.
-    #[serde(rename = "AddType")]
     pub add_type: Option<AddType>,
     /// Whether an admin forces the add past the target's confirmation setting.
-    #[serde(rename = "ForceAddFlags")]
     pub force_add_flags: Option<ForceAddFlag>,
 }
 
@@ -62,27 +60,25 @@ impl FriendAdd {
 }
 
 /// One friend to add (`AddFriendItem`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[im_item]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FriendAddItem {
     /// The friend.
-    #[serde(rename = "To_Account")]
+    #[im(user_id)]
     pub to_account: String,
     /// Remark, at most 96 bytes.
-    #[serde(rename = "Remark", default, skip_serializing_if = "Option::is_none")]
+    #[im(max_bytes = MAX_REMARK_BYTES)]
     pub remark: Option<String>,
     /// One friend group (a single string here, unlike friend_import).
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
+    #[im(rename = "GroupName", check = limits::group_name)]
     pub group: Option<String>,
     /// `AddSource_Type_` + 1 to 8 letters. Always sent (one document calls it optional).
-    #[serde(rename = "AddSource", default)]
+    #[serde(default)]
+    #[im(check = limits::add_source)]
     pub add_source: String,
     /// Add wording.
-    #[serde(
-        rename = "AddWording",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[im(max_bytes = MAX_ADD_WORDING_BYTES)]
     pub add_wording: Option<String>,
 }
 
@@ -118,29 +114,6 @@ impl FriendAddItem {
     pub fn add_wording(mut self, wording: impl Into<String>) -> Self {
         self.add_wording = Some(wording.into());
         self
-    }
-
-    /// Checks this item as entry `index` of a request (the index goes into the field name).
-    pub fn check(&self, index: usize) -> Result<(), ValidationError> {
-        let field = |name: &str| format!("AddFriendItem[{index}].{name}");
-        check::user_id(|| field("To_Account"), &self.to_account)?;
-        limits::check_add_source(|| field("AddSource"), &self.add_source)?;
-        limits::check_remark(|| field("Remark"), self.remark.as_deref())?;
-        if let Some(group) = &self.group {
-            limits::check_group_name(|| field("GroupName"), group)?;
-        }
-        limits::check_add_wording(|| field("AddWording"), self.add_wording.as_deref())
-    }
-}
-
-impl Validate for FriendAdd {
-    fn validate(&self) -> Result<(), ValidationError> {
-        check::user_id(|| "From_Account", &self.from_account)?;
-        check::count("AddFriendItem", self.items.len(), MAX_ITEMS_PER_REQUEST)?;
-        for (index, item) in self.items.iter().enumerate() {
-            item.check(index)?;
-        }
-        Ok(())
     }
 }
 
@@ -201,31 +174,20 @@ impl<'de> Deserialize<'de> for ForceAddFlag {
 }
 
 /// The outcome of a friend_add: one [`ResultItem`] per friend.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[im_response]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FriendAddResponse {
     /// Per-friend results. 30539 means the request awaits the target's confirmation.
-    #[serde(rename = "ResultItem", default)]
+    #[im(rename = "ResultItem", merge)]
     pub results: Vec<ResultItem>,
     /// Friends that failed; present only when one did.
-    #[serde(
-        rename = "Fail_Account",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[im(rename = "Fail_Account", merge)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fail_accounts: Vec<String>,
 }
 
 impl FriendAddResponse {
-    /// A response with these results (used by servers and tests).
-    #[inline]
-    pub fn new(results: Vec<ResultItem>, fail_accounts: Vec<String>) -> Self {
-        Self {
-            results,
-            fail_accounts,
-        }
-    }
-
     /// Items that made a friend.
     pub fn added(&self) -> impl Iterator<Item = &ResultItem> {
         self.results.iter().filter(|item| item.is_ok())

@@ -2,8 +2,8 @@
 //!
 //! Tells the friend relation between a user and up to 1000 others.
 
-use tencent_im_core::{check, im_api, ErrorCode, Validate, ValidationError};
 use serde::{Deserialize, Serialize};
+use tencent_im_core::{im_api, im_item, im_response, ErrorCode};
 
 use crate::limits::MAX_ITEMS_PER_REQUEST;
 
@@ -13,13 +13,12 @@ use crate::limits::MAX_ITEMS_PER_REQUEST;
 #[non_exhaustive]
 pub struct FriendCheck {
     /// Whose relations.
-    #[serde(rename = "From_Account")]
+    #[im(user_id)]
     pub from_account: String,
     /// The others, 1 to 1000.
-    #[serde(rename = "To_Account")]
+    #[im(rename = "To_Account", batch, max_items = MAX_ITEMS_PER_REQUEST, each(user_id))]
     pub to_accounts: Vec<String>,
     /// One-way or two-way check.
-    #[serde(rename = "CheckType")]
     pub check_type: CheckType,
 }
 
@@ -35,13 +34,6 @@ impl FriendCheck {
             to_accounts: to_accounts.into_iter().map(Into::into).collect(),
             check_type,
         }
-    }
-}
-
-impl Validate for FriendCheck {
-    fn validate(&self) -> Result<(), ValidationError> {
-        check::user_id(|| "From_Account", &self.from_account)?;
-        check::user_ids("To_Account", &self.to_accounts, MAX_ITEMS_PER_REQUEST)
     }
 }
 
@@ -77,63 +69,30 @@ pub enum FriendRelation {
 }
 
 /// One account's relation (`InfoItem`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
+#[im_item]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FriendCheckInfo {
     /// The other account.
-    #[serde(rename = "To_Account")]
     pub to_account: String,
     /// The relation; `NoRelation` on failed items.
-    #[serde(rename = "Relation")]
     pub relation: FriendRelation,
     /// 0 on success.
-    #[serde(rename = "ResultCode")]
     pub result_code: ErrorCode,
     /// Error text.
-    #[serde(rename = "ResultInfo", default)]
+    #[serde(default)]
     pub result_info: String,
 }
 
-impl FriendCheckInfo {
-    /// An item (used by servers and tests).
-    pub fn new(
-        to_account: impl Into<String>,
-        relation: FriendRelation,
-        code: ErrorCode,
-        info: impl Into<String>,
-    ) -> Self {
-        Self {
-            to_account: to_account.into(),
-            relation,
-            result_code: code,
-            result_info: info.into(),
-        }
-    }
-}
-
 /// The relations.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[im_response]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FriendCheckResponse {
     /// One item per requested account.
-    #[serde(rename = "InfoItem", default)]
+    #[im(rename = "InfoItem", merge)]
     pub items: Vec<FriendCheckInfo>,
     /// Accounts whose check failed.
-    #[serde(
-        rename = "Fail_Account",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[im(rename = "Fail_Account", merge)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fail_accounts: Vec<String>,
-}
-
-impl FriendCheckResponse {
-    /// A response (used by servers and tests); `Fail_Account` is derived from the items.
-    pub fn new(items: Vec<FriendCheckInfo>) -> Self {
-        let fail_accounts = crate::results::failed_by(&items, |i| (i.result_code, &i.to_account));
-        Self {
-            items,
-            fail_accounts,
-        }
-    }
 }

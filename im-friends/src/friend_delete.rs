@@ -1,26 +1,23 @@
-//! POST v4/sns/friend_delete
-//!
-//! Deletes friends, one way (default) or both ways, at most 1000 per request. A non-friend fails
-//! per item with 31704.
+//! POST v4/sns/friend_delete — deletes some of a user's friends, one way (the default) or both
+//! ways. A non-friend fails per item with 31704.
 
-use tencent_im_core::{check, im_api, Validate, ValidationError};
 use serde::{Deserialize, Serialize};
+use tencent_im_core::im_api;
 
 use crate::limits::MAX_ITEMS_PER_REQUEST;
 
-/// Deletes friends of `From_Account`.
+/// Deletes `to_accounts` from `from_account`'s friends.
 #[im_api(path = "v4/sns/friend_delete", rate = 200, response = crate::ItemResults)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FriendDelete {
     /// Whose friends.
-    #[serde(rename = "From_Account")]
+    #[im(user_id)]
     pub from_account: String,
-    /// The friends to delete, 1 to 1000.
-    #[serde(rename = "To_Account")]
+    /// The friends to delete, 1 to 1000 (more with `call_batched`).
+    #[im(rename = "To_Account", batch, max_items = MAX_ITEMS_PER_REQUEST, each(user_id))]
     pub to_accounts: Vec<String>,
     /// One way (the default) or both ways.
-    #[serde(rename = "DeleteType")]
     pub delete_type: Option<DeleteType>,
 }
 
@@ -29,29 +26,22 @@ pub type FriendDeleteResponse = crate::ItemResults;
 
 impl FriendDelete {
     /// Deletes `to_accounts` from `from_account`'s friends (one way).
-    pub fn new<I, S>(from_account: impl Into<String>, to_accounts: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(from: impl Into<String>, to: I) -> Self {
+        let to_accounts = to.into_iter().map(Into::into).collect();
+        let (from_account, delete_type) = (from.into(), None);
         Self {
-            from_account: from_account.into(),
-            to_accounts: to_accounts.into_iter().map(Into::into).collect(),
-            delete_type: None,
+            from_account,
+            to_accounts,
+            delete_type,
         }
     }
 
     /// Sets `DeleteType`.
-    pub fn delete_type(mut self, delete_type: DeleteType) -> Self {
-        self.delete_type = Some(delete_type);
-        self
-    }
-}
-
-impl Validate for FriendDelete {
-    fn validate(&self) -> Result<(), ValidationError> {
-        check::user_id(|| "From_Account", &self.from_account)?;
-        check::user_ids("To_Account", &self.to_accounts, MAX_ITEMS_PER_REQUEST)
+    pub fn delete_type(self, delete_type: DeleteType) -> Self {
+        Self {
+            delete_type: Some(delete_type),
+            ..self
+        }
     }
 }
 

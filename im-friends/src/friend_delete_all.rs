@@ -2,7 +2,7 @@
 //!
 //! Deletes all of a user's friends.
 
-use tencent_im_core::{check, im_api, Validate, ValidationError};
+use tencent_im_core::im_api;
 
 use crate::DeleteType;
 
@@ -12,10 +12,9 @@ use crate::DeleteType;
 #[non_exhaustive]
 pub struct FriendDeleteAll {
     /// Whose friends.
-    #[serde(rename = "From_Account")]
+    #[im(user_id)]
     pub from_account: String,
     /// One way (the default) or both ways.
-    #[serde(rename = "DeleteType")]
     pub delete_type: Option<DeleteType>,
 }
 
@@ -35,11 +34,5 @@ impl FriendDeleteAll {
     pub fn delete_type(mut self, delete_type: DeleteType) -> Self {
         self.delete_type = Some(delete_type);
         self
-    }
-}
-
-impl Validate for FriendDeleteAll {
-    fn validate(&self) -> Result<(), ValidationError> {
-        check::user_id(|| "From_Account", &self.from_account)
     }
 }

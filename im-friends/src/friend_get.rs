@@ -3,8 +3,7 @@
 //! Pulls one page of a user's friends with their standard and custom friend fields. Start at
 //! `StartIndex` 0 and continue at `NextStartIndex` until `CompleteFlag` is non-zero.
 
-use tencent_im_core::{check, im_api, Validate, ValidationError};
-use serde::{Deserialize, Serialize};
+use tencent_im_core::{im_api, im_response};
 
 use crate::Friend;
 
@@ -14,16 +13,13 @@ use crate::Friend;
 #[non_exhaustive]
 pub struct FriendGet {
     /// Whose friends.
-    #[serde(rename = "From_Account")]
+    #[im(user_id)]
     pub from_account: String,
     /// Where the page starts: 0, then the previous page's `NextStartIndex`.
-    #[serde(rename = "StartIndex")]
     pub start_index: u64,
     /// The `StandardSequence` of a previous pull; when current, standard fields are left out.
-    #[serde(rename = "StandardSequence")]
     pub standard_sequence: Option<u64>,
     /// The `CustomSequence` of a previous pull; when current, custom fields are left out.
-    #[serde(rename = "CustomSequence")]
     pub custom_sequence: Option<u64>,
 }
 
@@ -57,55 +53,32 @@ impl FriendGet {
     }
 }
 
-impl Validate for FriendGet {
-    fn validate(&self) -> Result<(), ValidationError> {
-        check::user_id(|| "From_Account", &self.from_account)
-    }
-}
-
 /// One page of friends.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[im_response]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FriendGetResponse {
     /// The friends of this page (`UserDataItem`).
-    #[serde(rename = "UserDataItem", default)]
+    #[im(rename = "UserDataItem")]
     pub friends: Vec<Friend>,
     /// The current sequence of standard friend fields.
-    #[serde(rename = "StandardSequence", default)]
+    #[serde(default)]
     pub standard_sequence: u64,
     /// The current sequence of custom friend fields.
-    #[serde(rename = "CustomSequence", default)]
+    #[serde(default)]
     pub custom_sequence: u64,
     /// The total number of friends.
-    #[serde(rename = "FriendNum", default)]
+    #[serde(default)]
     pub friend_num: u64,
     /// Non-zero on the last page.
-    #[serde(rename = "CompleteFlag", default)]
+    #[serde(default)]
     pub complete_flag: u32,
     /// Where the next page starts; 0 on the last page.
-    #[serde(rename = "NextStartIndex", default)]
+    #[serde(default)]
     pub next_start_index: u64,
 }
 
 impl FriendGetResponse {
-    /// A page (used by servers and tests).
-    pub fn new(
-        friends: Vec<Friend>,
-        standard_sequence: u64,
-        custom_sequence: u64,
-        friend_num: u64,
-        next_start_index: Option<u64>,
-    ) -> Self {
-        Self {
-            friends,
-            standard_sequence,
-            custom_sequence,
-            friend_num,
-            complete_flag: u32::from(next_start_index.is_none()),
-            next_start_index: next_start_index.unwrap_or(0),
-        }
-    }
-
     /// Whether this is the last page.
     pub fn is_complete(&self) -> bool {
         self.complete_flag != 0

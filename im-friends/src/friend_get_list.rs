@@ -2,8 +2,7 @@
 //!
 //! Pulls chosen fields (friend fields and profile fields) of chosen friends.
 
-use tencent_im_core::{check, im_api, ErrorCode, Validate, ValidationError};
-use serde::{Deserialize, Serialize};
+use tencent_im_core::{im_api, im_item, im_response, ErrorCode};
 
 use crate::{Tag, TagValue};
 
@@ -16,13 +15,13 @@ pub const RECOMMENDED_MAX_ACCOUNTS: usize = 100;
 #[non_exhaustive]
 pub struct FriendGetList {
     /// Whose friends.
-    #[serde(rename = "From_Account")]
+    #[im(user_id)]
     pub from_account: String,
     /// The friends (100 recommended at most).
-    #[serde(rename = "To_Account")]
+    #[im(rename = "To_Account", min_items = 1, each(user_id))]
     pub to_accounts: Vec<String>,
     /// The fields: `Tag_Profile_IM_*`, `Tag_Profile_Custom_*`, `Tag_SNS_IM_*`, `Tag_SNS_Custom_*`.
-    #[serde(rename = "TagList")]
+    #[im(rename = "TagList", min_items = 1, each(check = crate::limits::readable_tag))]
     pub tags: Vec<Tag>,
 }
 
@@ -41,73 +40,24 @@ impl FriendGetList {
     }
 }
 
-const TAG_PREFIXES: [&str; 4] = [
-    "Tag_Profile_IM_",
-    "Tag_Profile_Custom_",
-    "Tag_SNS_IM_",
-    "Tag_SNS_Custom_",
-];
-
-impl Validate for FriendGetList {
-    fn validate(&self) -> Result<(), ValidationError> {
-        check::user_id(|| "From_Account", &self.from_account)?;
-        check::user_ids("To_Account", &self.to_accounts, usize::MAX)?;
-        check::count("TagList", self.tags.len(), usize::MAX)?;
-        for (index, tag) in self.tags.iter().enumerate() {
-            let name = tag.as_str();
-            let valid = TAG_PREFIXES
-                .iter()
-                .any(|p| name.len() > p.len() && name.starts_with(p))
-                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-            if !valid {
-                return Err(ValidationError::Invalid {
-                    field: format!("TagList[{index}]"),
-                    reason: format!(
-                        "{name:?} is not a profile or friend tag: it must start with one of \
-                         Tag_Profile_IM_, Tag_Profile_Custom_, Tag_SNS_IM_, Tag_SNS_Custom_ and use \
-                         only letters, digits and '_'"
-                    ),
-                });
-            }
-        }
-        Ok(())
-    }
-}
-
 /// One friend's requested fields (`InfoItem`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
+#[im_item]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FriendInfo {
     /// The friend.
-    #[serde(rename = "To_Account")]
     pub to_account: String,
     /// The fields found (`SnsProfileItem`).
-    #[serde(rename = "SnsProfileItem", default)]
+    #[im(rename = "SnsProfileItem")]
+    #[serde(default)]
     pub fields: Vec<TagValue>,
     /// 0 on success.
-    #[serde(rename = "ResultCode")]
     pub result_code: ErrorCode,
     /// Error text.
-    #[serde(rename = "ResultInfo", default)]
+    #[serde(default)]
     pub result_info: String,
 }
 
 impl FriendInfo {
-    /// An item (used by servers and tests).
-    pub fn new(
-        to_account: impl Into<String>,
-        fields: Vec<TagValue>,
-        code: ErrorCode,
-        info: impl Into<String>,
-    ) -> Self {
-        Self {
-            to_account: to_account.into(),
-            fields,
-            result_code: code,
-            result_info: info.into(),
-        }
-    }
-
     /// The value of `tag`, if returned.
     pub fn get(&self, tag: &Tag) -> Option<&crate::FriendValue> {
         self.fields.iter().find(|f| f.tag == *tag).map(|f| &f.value)
@@ -115,28 +65,15 @@ impl FriendInfo {
 }
 
 /// The requested fields.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[im_response]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FriendGetListResponse {
     /// One item per requested friend.
-    #[serde(rename = "InfoItem", default)]
+    #[im(rename = "InfoItem")]
     pub items: Vec<FriendInfo>,
     /// Friends that failed.
-    #[serde(
-        rename = "Fail_Account",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[im(rename = "Fail_Account")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fail_accounts: Vec<String>,
-}
-
-impl FriendGetListResponse {
-    /// A response (used by servers and tests); `Fail_Account` is derived from the items.
-    pub fn new(items: Vec<FriendInfo>) -> Self {
-        let fail_accounts = crate::results::failed_by(&items, |i| (i.result_code, &i.to_account));
-        Self {
-            items,
-            fail_accounts,
-        }
-    }
 }

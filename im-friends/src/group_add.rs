@@ -3,8 +3,7 @@
 //! Creates friend groups, optionally putting friends into them. At most 32 groups per user
 //! (30011); an account that is not a friend fails per item with 32216.
 
-use tencent_im_core::{check, im_api, ResultItem, Validate, ValidationError};
-use serde::{Deserialize, Serialize};
+use tencent_im_core::{im_api, im_response, ResultItem};
 
 use crate::limits::{self, MAX_GROUPS};
 
@@ -14,13 +13,14 @@ use crate::limits::{self, MAX_GROUPS};
 #[non_exhaustive]
 pub struct GroupAdd {
     /// Whose groups.
-    #[serde(rename = "From_Account")]
+    #[im(user_id)]
     pub from_account: String,
     /// The new groups.
-    #[serde(rename = "GroupName")]
+    #[im(rename = "GroupName", max_items = MAX_GROUPS, each(check = limits::group_name))]
     pub group_names: Vec<String>,
     /// Friends to put into every new group.
-    #[serde(rename = "To_Account", default, skip_serializing_if = "Vec::is_empty")]
+    #[im(rename = "To_Account", each(user_id))]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub to_accounts: Vec<String>,
 }
 
@@ -49,45 +49,20 @@ impl GroupAdd {
     }
 }
 
-impl Validate for GroupAdd {
-    fn validate(&self) -> Result<(), ValidationError> {
-        check::user_id(|| "From_Account", &self.from_account)?;
-        check::count("GroupName", self.group_names.len(), MAX_GROUPS)?;
-        limits::check_group_names(|| "GroupName", &self.group_names)?;
-        for (index, id) in self.to_accounts.iter().enumerate() {
-            check::user_id(|| format!("To_Account[{index}]"), id)?;
-        }
-        Ok(())
-    }
-}
-
 /// The answer of group_add.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[im_response]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GroupAddResponse {
     /// Per-friend results of putting friends into the groups.
-    #[serde(rename = "ResultItem", default, skip_serializing_if = "Vec::is_empty")]
+    #[im(rename = "ResultItem")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<ResultItem>,
     /// Friends that could not be put in.
-    #[serde(
-        rename = "Fail_Account",
-        default,
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[im(rename = "Fail_Account")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fail_accounts: Vec<String>,
     /// The groups' sequence after the change.
-    #[serde(rename = "CurrentSequence", default)]
+    #[serde(default)]
     pub current_sequence: u64,
-}
-
-impl GroupAddResponse {
-    /// A response (used by servers and tests); `Fail_Account` is derived from the results.
-    pub fn new(results: Vec<ResultItem>, current_sequence: u64) -> Self {
-        let fail_accounts = crate::results::failed_accounts(&results);
-        Self {
-            results,
-            fail_accounts,
-            current_sequence,
-        }
-    }
 }

@@ -2,8 +2,7 @@
 //!
 //! Deletes friend groups (the friends stay friends).
 
-use tencent_im_core::{check, im_api, Validate, ValidationError};
-use serde::{Deserialize, Serialize};
+use tencent_im_core::{im_api, im_response};
 
 use crate::limits::{self, MAX_GROUPS};
 
@@ -13,10 +12,10 @@ use crate::limits::{self, MAX_GROUPS};
 #[non_exhaustive]
 pub struct GroupDelete {
     /// Whose groups.
-    #[serde(rename = "From_Account")]
+    #[im(user_id)]
     pub from_account: String,
     /// The groups to delete.
-    #[serde(rename = "GroupName")]
+    #[im(rename = "GroupName", max_items = MAX_GROUPS, each(check = limits::group_name))]
     pub group_names: Vec<String>,
 }
 
@@ -34,26 +33,12 @@ impl GroupDelete {
     }
 }
 
-impl Validate for GroupDelete {
-    fn validate(&self) -> Result<(), ValidationError> {
-        check::user_id(|| "From_Account", &self.from_account)?;
-        check::count("GroupName", self.group_names.len(), MAX_GROUPS)?;
-        limits::check_group_names(|| "GroupName", &self.group_names)
-    }
-}
-
 /// The answer of group_delete.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[im_response]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GroupDeleteResponse {
     /// The groups' sequence after the change.
-    #[serde(rename = "CurrentSequence", default)]
+    #[serde(default)]
     pub current_sequence: u64,
-}
-
-impl GroupDeleteResponse {
-    /// A response (used by servers and tests).
-    pub fn new(current_sequence: u64) -> Self {
-        Self { current_sequence }
-    }
 }

@@ -2,8 +2,8 @@
 //!
 //! Lists a user's friend groups, optionally with their members.
 
-use tencent_im_core::{check, im_api, Validate, ValidationError};
 use serde::{Deserialize, Serialize};
+use tencent_im_core::{im_api, im_item, im_response};
 
 use crate::limits;
 
@@ -13,13 +13,13 @@ use crate::limits;
 #[non_exhaustive]
 pub struct GroupGet {
     /// Whose groups.
-    #[serde(rename = "From_Account")]
+    #[im(user_id)]
     pub from_account: String,
     /// `Need_Friend_Type_Yes` to list each group's members.
-    #[serde(rename = "NeedFriend")]
     pub need_friend: Option<NeedFriend>,
     /// Only these groups (all when empty).
-    #[serde(rename = "GroupName", default, skip_serializing_if = "Vec::is_empty")]
+    #[im(rename = "GroupName", check = limits::group_names)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub group_names: Vec<String>,
 }
 
@@ -46,13 +46,6 @@ impl GroupGet {
     }
 }
 
-impl Validate for GroupGet {
-    fn validate(&self) -> Result<(), ValidationError> {
-        check::user_id(|| "From_Account", &self.from_account)?;
-        limits::check_group_names(|| "GroupName", &self.group_names)
-    }
-}
-
 /// `NeedFriend`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NeedFriend {
@@ -62,57 +55,29 @@ pub enum NeedFriend {
 }
 
 /// One group (`ResultItem` of group_get).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
+#[im_item]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupInfo {
     /// The group's name.
-    #[serde(rename = "GroupName")]
+    #[im(rename = "GroupName")]
     pub name: String,
     /// How many friends it holds.
-    #[serde(rename = "FriendNumber", default)]
+    #[serde(default)]
     pub friend_number: u64,
     /// Its members, when asked for.
-    #[serde(
-        rename = "To_Account",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[im(rename = "To_Account")]
     pub to_accounts: Option<Vec<String>>,
 }
 
-impl GroupInfo {
-    /// A group (used by servers and tests).
-    pub fn new(
-        name: impl Into<String>,
-        friend_number: u64,
-        to_accounts: Option<Vec<String>>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            friend_number,
-            to_accounts,
-        }
-    }
-}
-
 /// The groups.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[im_response]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GroupGetResponse {
     /// The groups.
-    #[serde(rename = "ResultItem", default)]
+    #[im(rename = "ResultItem")]
     pub groups: Vec<GroupInfo>,
     /// The groups' sequence.
-    #[serde(rename = "CurrentSequence", default)]
+    #[serde(default)]
     pub current_sequence: u64,
-}
-
-impl GroupGetResponse {
-    /// A response (used by servers and tests).
-    pub fn new(groups: Vec<GroupInfo>, current_sequence: u64) -> Self {
-        Self {
-            groups,
-            current_sequence,
-        }
-    }
 }

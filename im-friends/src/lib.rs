@@ -62,5 +62,5 @@ pub use friend_update::{FriendUpdate, FriendUpdateItem, FriendUpdateResponse};
 pub use group_add::{GroupAdd, GroupAddResponse};
 pub use group_delete::{GroupDelete, GroupDeleteResponse};
 pub use group_get::{GroupGet, GroupGetResponse, GroupInfo, NeedFriend};
-pub use results::{failed_accounts, ItemResults};
+pub use results::ItemResults;
 pub use types::{Friend, FriendValue, Tag, TagValue};

@@ -3,9 +3,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use tencent_im_core::ValidationError;
 use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use tencent_im_core::{im_item, ValidationError};
 
 use crate::limits;
 
@@ -200,13 +200,12 @@ impl<'de> Visitor<'de> for FriendValueVisitor {
 }
 
 /// One friend field: `{"Tag": ..., "Value": ...}` (`ValueItem`, `SnsItem`, `CustomItem`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[im_item]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TagValue {
     /// `Tag`.
-    #[serde(rename = "Tag")]
     pub tag: Tag,
     /// `Value`.
-    #[serde(rename = "Value")]
     pub value: FriendValue,
 }
 
@@ -221,13 +220,14 @@ impl TagValue {
 }
 
 /// One friend as friend_get returns it (`UserDataItem`): the account and its fields.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[im_item]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Friend {
     /// The friend's UserID.
-    #[serde(rename = "To_Account")]
     pub to_account: String,
     /// The friend's fields (`ValueItem`); a category is absent when its sequence was current.
-    #[serde(rename = "ValueItem", default)]
+    #[im(rename = "ValueItem")]
+    #[serde(default)]
     pub values: Vec<TagValue>,
 }
 

@@ -107,7 +107,8 @@ fn black_list_get_accepts_both_sequence_spellings() {
         assert_eq!(page.next_page(&BlackListGet::new("id", 10)), None);
     }
     // Sent with the official (misspelled) key.
-    let page = BlackListGetResponse::new(vec![], 0, 7);
+    let mut page = BlackListGetResponse::default();
+    page.current_sequence = 7;
     assert!(json(&page).contains(r#""CurruentSequence":7"#));
 }
 

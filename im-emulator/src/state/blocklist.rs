@@ -3,12 +3,11 @@
 use tencent_im_core::{ErrorCode, ResultItem};
 use tencent_im_friends::limits::{MAX_BLOCKLIST, MAX_ITEMS_PER_REQUEST};
 use tencent_im_friends::{
-    BlackCheckInfo, BlackCheckType, BlackListAdd, BlackListCheck, BlackListCheckResponse,
-    BlackListDelete, BlackListGet, BlackListGetResponse, BlackRelation, BlockedAccount,
-    ItemResults,
+    BlackCheckType, BlackListAdd, BlackListCheck, BlackListCheckResponse, BlackListDelete,
+    BlackListGet, BlackListGetResponse, BlackRelation, ItemResults,
 };
 
-use super::{Held, Outcome, World};
+use super::{answers, Held, Outcome, World};
 
 impl World {
     pub fn black_list_add(&mut self, req: BlackListAdd, now: i64) -> Outcome<ItemResults> {
@@ -57,7 +56,7 @@ impl World {
                 }
             }
         }
-        Ok(ItemResults::new(results))
+        Ok(answers::item_results(results))
     }
 
     pub fn black_list_delete(&mut self, req: BlackListDelete) -> Outcome<ItemResults> {
@@ -85,7 +84,7 @@ impl World {
                 }
             })
             .collect();
-        Ok(ItemResults::new(results))
+        Ok(answers::item_results(results))
     }
 
     pub fn black_list_get(&self, req: BlackListGet) -> Outcome<BlackListGetResponse> {
@@ -104,14 +103,10 @@ impl World {
             .get_range(start..end)
             .into_iter()
             .flat_map(|slice| slice.iter())
-            .map(|(to, at)| BlockedAccount::new(to, *at))
+            .map(|(to, at)| answers::blocked(to, *at))
             .collect();
         let next = if end < total { end as u64 } else { 0 };
-        Ok(BlackListGetResponse::new(
-            items,
-            next,
-            me.blocklist_sequence,
-        ))
+        Ok(answers::black_list_get(items, next, me.blocklist_sequence))
     }
 
     pub fn black_list_check(&self, req: BlackListCheck) -> Outcome<BlackListCheckResponse> {
@@ -133,7 +128,7 @@ impl World {
                 });
                 let relation = match held {
                     None => {
-                        return BlackCheckInfo::new(
+                        return answers::black_check_info(
                             to,
                             BlackRelation::No,
                             ErrorCode::SNS_ACCOUNT_NOT_FOUND,
@@ -145,9 +140,9 @@ impl World {
                     Some(Held::ToOnly) => BlackRelation::BWithA,
                     Some(Held::Neither) => BlackRelation::No,
                 };
-                BlackCheckInfo::new(to, relation, ErrorCode::OK, "")
+                answers::black_check_info(to, relation, ErrorCode::OK, "")
             })
             .collect();
-        Ok(BlackListCheckResponse::new(items))
+        Ok(answers::black_list_check(items))
     }
 }

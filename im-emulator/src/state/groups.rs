@@ -4,10 +4,9 @@ use tencent_im_core::{ErrorCode, ResultItem};
 use tencent_im_friends::limits::MAX_GROUPS;
 use tencent_im_friends::{
     GroupAdd, GroupAddResponse, GroupDelete, GroupDeleteResponse, GroupGet, GroupGetResponse,
-    GroupInfo,
 };
 
-use super::{Outcome, Refusal, World};
+use super::{answers, Outcome, Refusal, World};
 
 impl World {
     pub fn group_add(&mut self, req: GroupAdd) -> Outcome<GroupAddResponse> {
@@ -54,7 +53,7 @@ impl World {
         if moved {
             me.standard_sequence += 1;
         }
-        Ok(GroupAddResponse::new(results, me.group_sequence))
+        Ok(answers::group_add(results, me.group_sequence))
     }
 
     pub fn group_delete(&mut self, req: GroupDelete) -> Outcome<GroupDeleteResponse> {
@@ -77,7 +76,7 @@ impl World {
         if touched {
             me.standard_sequence += 1;
         }
-        Ok(GroupDeleteResponse::new(me.group_sequence))
+        Ok(answers::group_delete(me.group_sequence))
     }
 
     pub fn group_get(&self, req: GroupGet) -> Outcome<GroupGetResponse> {
@@ -95,9 +94,9 @@ impl World {
                     .map(|(to, _)| to.clone())
                     .collect();
                 let count = members.len() as u64;
-                GroupInfo::new(name, count, req.need_friend.map(|_| members))
+                answers::group_info(name, count, req.need_friend.map(|_| members))
             })
             .collect();
-        Ok(GroupGetResponse::new(groups, me.group_sequence))
+        Ok(answers::group_get(groups, me.group_sequence))
     }
 }

@@ -3,18 +3,17 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use indexmap::IndexMap;
 use tencent_im_accounts::{
-    AccountCheck, AccountCheckResponse, AccountCheckResult, AccountDelete, AccountDeleteResponse,
-    AccountImport, AccountResult, AccountStatus, MultiaccountImport, MultiaccountImportResponse,
-    MAX_ACCOUNTS_PER_REQUEST,
+    AccountCheck, AccountCheckResponse, AccountDelete, AccountDeleteResponse, AccountImport,
+    AccountStatus, MultiaccountImport, MultiaccountImportResponse, MAX_ACCOUNTS_PER_REQUEST,
 };
-use tencent_im_core::{check, Empty, ErrorCode, ResultItem};
+use tencent_im_core::{check, Empty, ErrorCode, FieldPath, ResultItem, Validate};
 use tencent_im_friends::limits::{MAX_FRIENDS, MAX_GROUPS, MAX_ITEMS_PER_REQUEST};
 use tencent_im_friends::{
     AddType, ForceAddFlag, Friend, FriendAdd, FriendAddResponse, FriendGet, FriendGetResponse,
     FriendImport, FriendImportResponse, FriendValue, Tag, TagValue,
 };
-use indexmap::IndexMap;
 
 /// A whole-request failure: the envelope's `ErrorCode` and `ErrorInfo`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,9 +182,10 @@ pub(crate) struct World {
 }
 
 fn item_failure(to: &str, code: ErrorCode, info: &str) -> ResultItem {
-    ResultItem::failed(to, code, info)
+    answers::item(to, code, info)
 }
 
+mod answers;
 mod blocklist;
 mod groups;
 pub(crate) mod profile;
@@ -237,24 +237,25 @@ impl World {
     }
 
     pub(crate) fn check_from(&self, from: &str) -> Outcome<()> {
-        check::user_id(|| "From_Account", from)
+        check::user_id(from, &FieldPath::ROOT.field("From_Account"))
             .map_err(|err| Refusal::new(ErrorCode::SNS_BAD_PARAMETER, err.to_string()))?;
         self.existing(from).map(|_| ())
     }
 
     pub(crate) fn check_item_count(
-        field: &str,
+        field: &'static str,
         len: usize,
         max: usize,
         code: ErrorCode,
     ) -> Outcome<()> {
-        check::count(field, len, max).map_err(|err| Refusal::new(code, err.to_string()))
+        check::items(len, 1, max, &FieldPath::ROOT.field(field))
+            .map_err(|err| Refusal::new(code, err.to_string()))
     }
 
     // ----- accounts -------------------------------------------------------------------------
 
     pub fn account_import(&mut self, req: AccountImport) -> Outcome<Empty> {
-        check::user_id(|| "UserID", &req.user_id)
+        check::user_id(&req.user_id, &FieldPath::ROOT.field("UserID"))
             .map_err(|err| Refusal::new(ErrorCode::INVALID_PARAMETER, err.to_string()))?;
         let account = self.accounts.entry(req.user_id).or_default();
         if req.nick.is_some() {
@@ -278,13 +279,13 @@ impl World {
         )?;
         let mut failed = Vec::new();
         for id in req.accounts {
-            if check::user_id(|| "Accounts", &id).is_err() {
+            if check::user_id(&id, &FieldPath::ROOT.field("Accounts")).is_err() {
                 failed.push(id);
             } else {
                 self.accounts.entry(id).or_default();
             }
         }
-        Ok(MultiaccountImportResponse::new(failed))
+        Ok(answers::multiaccount_import(failed))
     }
 
     pub fn account_check(&self, req: AccountCheck) -> Outcome<AccountCheckResponse> {
@@ -303,10 +304,10 @@ impl World {
                 } else {
                     AccountStatus::NotImported
                 };
-                AccountCheckResult::new(item.user_id, status)
+                answers::account_checked(item.user_id, status)
             })
             .collect();
-        Ok(AccountCheckResponse::new(results))
+        Ok(answers::account_check(results))
     }
 
     pub fn account_delete(&mut self, req: AccountDelete) -> Outcome<AccountDeleteResponse> {
@@ -320,16 +321,16 @@ impl World {
         for item in req.items {
             if self.accounts.remove(&item.user_id).is_some() {
                 self.forget(&item.user_id);
-                results.push(AccountResult::new(item.user_id, ErrorCode::OK, ""));
+                results.push(answers::account_result(item.user_id, ErrorCode::OK, ""));
             } else {
-                results.push(AccountResult::new(
+                results.push(answers::account_result(
                     item.user_id,
                     ErrorCode::USER_NOT_IMPORTED,
                     "Err_TLS_Account_Not_Imported",
                 ));
             }
         }
-        Ok(AccountDeleteResponse::new(results))
+        Ok(answers::account_delete(results))
     }
 
     /// Removes every relation other accounts hold with `gone`.
@@ -359,7 +360,8 @@ impl World {
         for (index, item) in req.items.into_iter().enumerate() {
             let to = item.to_account.clone();
             let outcome = (|| {
-                if let Err(err) = item.check(index) {
+                let items = FieldPath::ROOT.field("AddFriendItem");
+                if let Err(err) = item.validate_at(&items.index(index)) {
                     return Err((ErrorCode::SNS_BAD_PARAMETER, err.to_string()));
                 }
                 if to == from {
@@ -418,8 +420,7 @@ impl World {
                 Err((code, info)) => item_failure(&to, code, &info),
             });
         }
-        let failed = tencent_im_friends::failed_accounts(&results);
-        Ok(FriendImportResponse::new(results, failed, Vec::new()))
+        Ok(answers::friend_import(results))
     }
 
     pub fn friend_add(&mut self, req: FriendAdd, now: i64) -> Outcome<FriendAddResponse> {
@@ -442,8 +443,7 @@ impl World {
                 Err((code, info)) => item_failure(&to, code, info),
             });
         }
-        let failed = tencent_im_friends::failed_accounts(&results);
-        Ok(FriendAddResponse::new(results, failed))
+        Ok(answers::friend_add(results))
     }
 
     fn add_one(
@@ -458,9 +458,10 @@ impl World {
         let to = item.to_account.as_str();
         // An item without AddSource is accepted (one document marks it optional).
         let valid = if item.add_source.is_empty() {
-            check::user_id(|| "To_Account", to)
+            check::user_id(to, &FieldPath::ROOT.field("To_Account"))
         } else {
-            item.check(index)
+            let items = FieldPath::ROOT.field("AddFriendItem");
+            item.validate_at(&items.index(index))
         };
         if valid.is_err() {
             return Err((ErrorCode::SNS_BAD_PARAMETER, "Err_SNS_FriendAdd_Bad_Item"));
@@ -586,10 +587,9 @@ impl World {
             })
             .collect();
         let next = (end < total).then_some(end as u64);
-        Ok(FriendGetResponse::new(
+        Ok(answers::friend_get(
             friends,
-            account.standard_sequence,
-            account.custom_sequence,
+            (account.standard_sequence, account.custom_sequence),
             total as u64,
             next,
         ))

@@ -2,8 +2,8 @@
 //! `v4/profile/portrait_set` and `v4/profile/portrait_get`, for `Tag_Profile_IM_AllowType` and
 //! `Tag_Profile_IM_Nick` only. The SDK does not ship these calls; the emulator has its own types.
 
-use tencent_im_core::{Empty, ErrorCode};
 use serde::{Deserialize, Serialize};
+use tencent_im_core::{Empty, ErrorCode};
 
 use super::{AllowType, Outcome, Refusal, World};
 

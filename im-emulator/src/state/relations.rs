@@ -1,14 +1,14 @@
 //! friend_update, friend_delete, friend_delete_all, friend_check, friend_get_list.
 
-use tencent_im_core::{check, Empty, ErrorCode, ResultItem};
+use tencent_im_core::{check, Empty, ErrorCode, FieldPath, ResultItem, Validate};
 use tencent_im_friends::limits::MAX_ITEMS_PER_REQUEST;
 use tencent_im_friends::{
-    CheckType, DeleteType, FriendCheck, FriendCheckInfo, FriendCheckResponse, FriendDelete,
-    FriendDeleteAll, FriendGetList, FriendGetListResponse, FriendInfo, FriendRelation,
-    FriendUpdate, FriendUpdateItem, FriendValue, ItemResults, Tag, TagValue,
+    CheckType, DeleteType, FriendCheck, FriendCheckResponse, FriendDelete, FriendDeleteAll,
+    FriendGetList, FriendGetListResponse, FriendRelation, FriendUpdate, FriendUpdateItem,
+    FriendValue, ItemResults, Tag, TagValue,
 };
 
-use super::{Account, FriendRecord, Held, Outcome, World};
+use super::{answers, Account, FriendRecord, Held, Outcome, World};
 
 /// What one friend_update item changes, checked before anything is applied.
 enum Change {
@@ -19,7 +19,8 @@ enum Change {
 
 /// The changes of a valid item; any invalid or non-updatable field fails the whole item.
 fn plan(item: &FriendUpdateItem, index: usize) -> Result<Vec<Change>, (ErrorCode, &'static str)> {
-    item.check(index).map_err(|_| {
+    let items = FieldPath::ROOT.field("UpdateItem");
+    item.validate_at(&items.index(index)).map_err(|_| {
         (
             ErrorCode::SNS_BAD_PARAMETER,
             "Err_SNS_FriendUpdate_Bad_Or_Not_Updatable_Field",
@@ -107,7 +108,7 @@ impl World {
             account.custom_sequence += u64::from(custom);
             results.push(ResultItem::ok(to));
         }
-        Ok(ItemResults::new(results))
+        Ok(answers::item_results(results))
     }
 
     pub fn friend_delete(&mut self, req: FriendDelete) -> Outcome<ItemResults> {
@@ -133,7 +134,7 @@ impl World {
             }
             results.push(ResultItem::ok(to.as_str()));
         }
-        Ok(ItemResults::new(results))
+        Ok(answers::item_results(results))
     }
 
     pub fn friend_delete_all(&mut self, req: FriendDeleteAll) -> Outcome<Empty> {
@@ -180,7 +181,7 @@ impl World {
                 });
                 let relation = match held {
                     None => {
-                        return FriendCheckInfo::new(
+                        return answers::friend_check_info(
                             to,
                             FriendRelation::NoRelation,
                             ErrorCode::SNS_ACCOUNT_NOT_FOUND,
@@ -192,16 +193,21 @@ impl World {
                     Some(Held::ToOnly) => FriendRelation::BWithA,
                     Some(Held::Neither) => FriendRelation::NoRelation,
                 };
-                FriendCheckInfo::new(to, relation, ErrorCode::OK, "")
+                answers::friend_check_info(to, relation, ErrorCode::OK, "")
             })
             .collect();
-        Ok(FriendCheckResponse::new(items))
+        Ok(answers::friend_check(items))
     }
 
     pub fn friend_get_list(&self, req: FriendGetList) -> Outcome<FriendGetListResponse> {
         self.check_from(&req.from_account)?;
-        check::count("TagList", req.tags.len(), usize::MAX)
-            .map_err(|err| super::Refusal::new(ErrorCode::SNS_BAD_PARAMETER, err.to_string()))?;
+        check::items(
+            req.tags.len(),
+            1,
+            usize::MAX,
+            &FieldPath::ROOT.field("TagList"),
+        )
+        .map_err(|err| super::Refusal::new(ErrorCode::SNS_BAD_PARAMETER, err.to_string()))?;
         let me = self.existing(&req.from_account)?;
         let items = req
             .to_accounts
@@ -213,9 +219,9 @@ impl World {
                         .iter()
                         .filter_map(|tag| field_of(record, peer, tag))
                         .collect();
-                    FriendInfo::new(to, fields, ErrorCode::OK, "")
+                    answers::friend_info(to, fields, ErrorCode::OK, "")
                 }
-                _ => FriendInfo::new(
+                _ => answers::friend_info(
                     to,
                     Vec::new(),
                     ErrorCode::SNS_NOT_A_FRIEND,
@@ -223,7 +229,7 @@ impl World {
                 ),
             })
             .collect();
-        Ok(FriendGetListResponse::new(items))
+        Ok(answers::friend_get_list(items))
     }
 }
 

@@ -1,19 +1,18 @@
-use tencent_im_core::{im_api, Endpoint};
+use tencent_im_core::{im_api, im_response, Endpoint, ValidationError};
 
 #[im_api(path = "v4/sns/friend_get", rate = 200)]
 pub struct FriendGet {
-    #[serde(rename = "From_Account")]
+    #[im(user_id)]
     pub from_account: String,
-    #[serde(rename = "StartIndex")]
     pub start_index: u64,
-    #[serde(rename = "StandardSequence")]
     pub standard_sequence: Option<u64>,
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[im_response]
+#[derive(Debug)]
 pub struct FriendGetResponse {
-    #[serde(rename = "FriendNum")]
     pub friend_num: u64,
+    pub next_start_index: Option<u64>,
 }
 
 fn response_of<E: Endpoint>(_: &E) -> std::marker::PhantomData<E::Response> {
@@ -34,4 +33,19 @@ fn main() {
         serde_json::to_string(&req).unwrap(),
         r#"{"From_Account":"id","StartIndex":0}"#
     );
+    let bad = FriendGet {
+        from_account: String::new(),
+        ..req
+    };
+    assert_eq!(
+        bad.validate(),
+        Err(ValidationError::EmptyUserId {
+            field: "From_Account".into()
+        })
+    );
+    let answer: FriendGetResponse = serde_json::from_str(r#"{"FriendNum":3}"#).unwrap();
+    assert_eq!((answer.friend_num, answer.next_start_index), (3, None));
+    let mut built = FriendGetResponse::default();
+    built.friend_num = 1;
+    assert_eq!(serde_json::to_string(&built).unwrap(), r#"{"FriendNum":1}"#);
 }

@@ -1,0 +1,9 @@
+use tencent_im_core::im_api;
+
+#[im_api(path = "v4/sns/friend_get", rate = 200)]
+#[derive(tencent_im_core::__private::serde::Serialize)]
+pub struct FriendGet {
+    pub from_account: String,
+}
+
+fn main() {}

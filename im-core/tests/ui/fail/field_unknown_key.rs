@@ -1,0 +1,9 @@
+use tencent_im_core::im_api;
+
+#[im_api(path = "v4/sns/friend_get", rate = 200)]
+pub struct FriendGet {
+    #[im(usr_id)]
+    pub from_account: String,
+}
+
+fn main() {}
