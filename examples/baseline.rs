@@ -2,9 +2,9 @@
 //! structs, one parse — as the yardstick the SDK is measured against (`benches/call_cost.rs`,
 //! `cost_probe`, `loopback_bench`).
 
+use serde::{Deserialize, Serialize};
 use tencent_im_core::ResultItem;
 use tencent_im_friends::FriendImportResponse;
-use serde::{Deserialize, Serialize};
 
 /// The secret key of the measurements.
 pub const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";

@@ -14,11 +14,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::{StreamExt, TryStreamExt};
-use tencent_im_accounts::{AccountCheck, AccountStatus, MultiaccountImport, MAX_ACCOUNTS_PER_REQUEST};
+use serde::{Deserialize, Serialize};
+use tencent_im_accounts::{
+    AccountCheck, AccountStatus, MultiaccountImport, MAX_ACCOUNTS_PER_REQUEST,
+};
 use tencent_im_core::{Client, Error, ErrorCode};
 use tencent_im_friends::limits::MAX_ITEMS_PER_REQUEST;
 use tencent_im_friends::{CheckType, FriendCheck, FriendImport, FriendImportItem, FriendRelation};
-use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
 /// The add source used when a CSV row has none.
@@ -600,7 +602,9 @@ impl Importer {
                 survey.relations += 1;
                 let Ok(relation) = relation else { continue };
                 for id in [relation.from.as_str(), relation.item.to_account.as_str()] {
-                    if tencent_im_core::check::user_id(|| "UserID", id).is_ok() && !seen.contains(id) {
+                    if tencent_im_core::check::user_id(|| "UserID", id).is_ok()
+                        && !seen.contains(id)
+                    {
                         seen.insert(Box::from(id));
                         batch.push(id.to_owned());
                         if batch.len() == MAX_ACCOUNTS_PER_REQUEST {

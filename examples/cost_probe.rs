@@ -10,9 +10,9 @@
 
 use std::hint::black_box;
 
+use im_examples::baseline::{self, KEY};
 use tencent_im_core::usersig::UserSigSigner;
 use tencent_im_core::{envelope, Client, Endpoint};
-use im_examples::baseline::{self, KEY};
 use tencent_im_friends::{FriendImport, FriendImportItem, FriendImportResponse};
 
 fn main() -> std::process::ExitCode {

@@ -3,10 +3,10 @@
 //!
 //!     cargo run -p im-examples --example custom_endpoint
 
+use serde::Deserialize;
 use tencent_im_accounts::MultiaccountImport;
 use tencent_im_core::{im_api, Empty, Error, ErrorCode, ResultItem};
 use tencent_im_friends::{FriendAdd, FriendAddItem, Tag, TagValue};
-use serde::Deserialize;
 
 /// Sets profile fields of one account.
 #[im_api(path = "v4/profile/portrait_set", rate = 200, response = Empty)]

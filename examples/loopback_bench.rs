@@ -8,10 +8,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use im_examples::baseline;
 use tencent_im_core::usersig::UserSigSigner;
 use tencent_im_core::{Client, RateLimit};
 use tencent_im_emulator::{Emulator, RunningEmulator};
-use im_examples::baseline;
 use tencent_im_friends::{FriendGet, FriendImport, FriendImportItem};
 
 #[derive(Clone, Copy, Debug)]

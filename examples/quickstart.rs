@@ -7,7 +7,9 @@
 
 use tencent_im_accounts::MultiaccountImport;
 use tencent_im_core::Error;
-use tencent_im_friends::{AddType, FriendAdd, FriendAddItem, FriendGet, FriendImport, FriendImportItem};
+use tencent_im_friends::{
+    AddType, FriendAdd, FriendAddItem, FriendGet, FriendImport, FriendImportItem,
+};
 
 const FANS: usize = 250;
 

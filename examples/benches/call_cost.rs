@@ -8,9 +8,9 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use im_examples::baseline::{self, KEY};
 use tencent_im_core::usersig::UserSigSigner;
 use tencent_im_core::{envelope, Client, Endpoint};
-use im_examples::baseline::{self, KEY};
 use tencent_im_friends::{
     Friend, FriendGetResponse, FriendImport, FriendImportItem, FriendImportResponse, Tag, TagValue,
 };
