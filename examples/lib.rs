@@ -2,7 +2,6 @@
 //! an emulator started in-process when none are set.
 
 pub mod baseline;
-pub mod bulk;
 
 use tencent_im_core::{Client, Error};
 use tencent_im_emulator::{Emulator, RunningEmulator};

@@ -1,25 +1,14 @@
-//! `bulk_import` killed mid-run and resumed: the emulator ends with exactly the input's
+//! `im-bulk` killed mid-run and resumed: the emulator ends with exactly the input's
 //! relations, and no relation or account was sent twice.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use tencent_im_emulator::{Emulator, RunningEmulator};
 
-fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let bin = dir
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.exists(), "{} is not built", bin.display());
-    bin
-}
-
 fn command(emulator: &RunningEmulator, args: &[&str]) -> Command {
-    let mut cmd = Command::new(example("bulk_import"));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_im-bulk"));
     cmd.args(args)
         .env("IM_SDKAPPID", emulator.sdkappid().to_string())
         .env("IM_SECRET_KEY", emulator.secret_key().expose_secret())

@@ -1,451 +1,80 @@
-//! The machinery of `bulk_import`: input readers, the checkpoint log, the failure report and
-//! the importer itself.
+//! The [`Importer`]: accounts first, then friends.
 //!
 //! Memory: the accounts phase keeps the set of distinct UserIDs (about 40 bytes plus the ID per
-//! account), and imports them while the input is still being read; the friends phase keeps at most `buffer_budget` relations waiting to be grouped
-//! into requests, a bounded queue per worker, and a bit per input line for resume. Nothing
-//! grows with the number of relations beyond that bit.
+//! account), and imports them while the input is still being read; the friends phase keeps at
+//! most [`Options::buffer_budget`] relations waiting to be grouped into requests, a bounded
+//! queue per worker, and a bit per input line for resume. Nothing grows with the number of
+//! relations beyond that bit.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::{StreamExt, TryStreamExt};
-use serde::{Deserialize, Serialize};
 use tencent_im_accounts::{
     AccountCheck, AccountStatus, MultiaccountImport, MAX_ACCOUNTS_PER_REQUEST,
 };
-use tencent_im_core::{Client, Error, ErrorCode};
+use tencent_im_core::{Client, ErrorCode};
 use tencent_im_friends::limits::MAX_ITEMS_PER_REQUEST;
 use tencent_im_friends::{CheckType, FriendCheck, FriendImport, FriendImportItem, FriendRelation};
 use tokio::sync::mpsc;
 
-/// The add source used when a CSV row has none.
-pub const DEFAULT_ADD_SOURCE: &str = "AddSource_Type_Import";
+use crate::input::read;
+use crate::{BadLine, Checkpoint, Error, Format, Progress, Relation, Report};
 
-/// One relation of the input.
-#[derive(Debug, Clone)]
-pub struct Relation {
-    /// 1-based line (CSV: record) number in the input.
-    pub line: u64,
-    /// `From_Account`.
-    pub from: String,
-    /// The friend_import item.
-    pub item: FriendImportItem,
-}
-
-/// A line that could not be read as a relation.
-#[derive(Debug, Clone)]
-pub struct BadLine {
-    /// 1-based line number.
-    pub line: u64,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// The input file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// CSV with a `from,to` header and optional `remark`, `group`, `add_source` columns.
-    Csv,
-    /// One JSON friend_import item per line, with a `from` field.
-    Jsonl,
-}
-
-impl Format {
-    /// By extension (`.csv`, `.jsonl`, `.ndjson`, `.json`), else by the first non-blank byte.
-    pub fn detect(path: &Path) -> io::Result<Format> {
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("csv") => return Ok(Format::Csv),
-            Some("jsonl" | "ndjson" | "json") => return Ok(Format::Jsonl),
-            _ => {}
-        }
-        let mut reader = BufReader::new(File::open(path)?);
-        let first = reader
-            .fill_buf()?
-            .iter()
-            .find(|b| !b.is_ascii_whitespace())
-            .copied();
-        Ok(if first == Some(b'{') {
-            Format::Jsonl
-        } else {
-            Format::Csv
-        })
-    }
-}
-
-#[derive(Deserialize)]
-struct JsonLine {
-    from: String,
-    #[serde(flatten)]
-    item: FriendImportItem,
-}
-
-/// Reads relations one by one; never holds more than one line.
-pub fn read(
-    path: &Path,
-    format: Format,
-) -> io::Result<Box<dyn Iterator<Item = Result<Relation, BadLine>> + Send>> {
-    let file = File::open(path)?;
-    match format {
-        Format::Jsonl => {
-            let lines = BufReader::with_capacity(1 << 16, file).lines().enumerate();
-            Ok(Box::new(lines.filter_map(|(index, line)| {
-                let line_no = index as u64 + 1;
-                let text = match line {
-                    Ok(text) => text,
-                    Err(err) => {
-                        return Some(Err(BadLine {
-                            line: line_no,
-                            message: err.to_string(),
-                        }))
-                    }
-                };
-                if text.trim().is_empty() {
-                    return None;
-                }
-                Some(
-                    serde_json::from_str::<JsonLine>(&text)
-                        .map(|parsed| Relation {
-                            line: line_no,
-                            from: parsed.from,
-                            item: parsed.item,
-                        })
-                        .map_err(|err| BadLine {
-                            line: line_no,
-                            message: format!(
-                                "not a friend_import item with a \"from\" field: {err}"
-                            ),
-                        }),
-                )
-            })))
-        }
-        Format::Csv => {
-            let mut reader = csv::ReaderBuilder::new()
-                .flexible(true)
-                .trim(csv::Trim::All)
-                .from_reader(file);
-            let headers = reader.headers().map_err(io::Error::other)?.clone();
-            let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-            let (Some(from), Some(to)) = (column("from"), column("to")) else {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    "the CSV header must name the columns `from` and `to` (and optionally remark, group, add_source)",
-                ));
-            };
-            let (remark, group, source) = (column("remark"), column("group"), column("add_source"));
-            Ok(Box::new(reader.into_records().map(move |record| {
-                let record = record.map_err(|err| BadLine {
-                    line: err.position().map_or(0, |p| p.line()),
-                    message: err.to_string(),
-                })?;
-                let line = record.position().map_or(0, |p| p.line());
-                let field = |index: Option<usize>| {
-                    index.and_then(|i| record.get(i)).filter(|v| !v.is_empty())
-                };
-                let (Some(from), Some(to)) = (field(Some(from)), field(Some(to))) else {
-                    return Err(BadLine {
-                        line,
-                        message: "the `from` and `to` columns must not be empty".into(),
-                    });
-                };
-                let mut item =
-                    FriendImportItem::new(to, field(source).unwrap_or(DEFAULT_ADD_SOURCE));
-                if let Some(remark) = field(remark) {
-                    item = item.remark(remark);
-                }
-                if let Some(group) = field(group) {
-                    item = item.group(group);
-                }
-                Ok(Relation {
-                    line,
-                    from: from.to_owned(),
-                    item,
-                })
-            })))
-        }
-    }
-}
-
-/// A growable set of line numbers.
-#[derive(Debug, Default, Clone)]
-pub struct LineSet(Vec<u64>);
-
-impl LineSet {
-    /// Adds `line`.
-    pub fn insert(&mut self, line: u64) {
-        let (word, bit) = ((line / 64) as usize, line % 64);
-        if self.0.len() <= word {
-            self.0.resize(word + 1, 0);
-        }
-        self.0[word] |= 1 << bit;
-    }
-
-    /// Removes `line`.
-    pub fn remove(&mut self, line: u64) {
-        if let Some(word) = self.0.get_mut((line / 64) as usize) {
-            *word &= !(1 << (line % 64));
-        }
-    }
-
-    /// Whether `line` is in the set.
-    pub fn contains(&self, line: u64) -> bool {
-        self.0
-            .get((line / 64) as usize)
-            .is_some_and(|word| word & (1 << (line % 64)) != 0)
-    }
-
-    /// How many lines are in the set.
-    pub fn len(&self) -> u64 {
-        self.0.iter().map(|w| u64::from(w.count_ones())).sum()
-    }
-
-    /// Whether the set is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// `1-3,7,9-10` for sorted lines.
-fn encode_ranges(lines: &[u64]) -> String {
-    let mut out = String::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let start = lines[i];
-        let mut end = start;
-        while i + 1 < lines.len() && lines[i + 1] == end + 1 {
-            i += 1;
-            end = lines[i];
-        }
-        if !out.is_empty() {
-            out.push(',');
-        }
-        if start == end {
-            out.push_str(&start.to_string());
-        } else {
-            out.push_str(&format!("{start}-{end}"));
-        }
-        i += 1;
-    }
-    out
-}
-
-fn decode_ranges(text: &str, mut each: impl FnMut(u64)) -> Option<()> {
-    for part in text.split(',').filter(|p| !p.is_empty()) {
-        match part.split_once('-') {
-            Some((a, b)) => (a.parse::<u64>().ok()?..=b.parse::<u64>().ok()?).for_each(&mut each),
-            None => each(part.parse().ok()?),
-        }
-    }
-    Some(())
-}
-
-/// What an earlier, interrupted run finished.
-#[derive(Debug, Default)]
-pub struct Progress {
-    /// Relations whose request was answered (imported, failed or skipped).
-    pub done: LineSet,
-    /// Relations whose request went out without an answer being recorded: the service may or
-    /// may not have applied them, so they are checked before being sent again.
-    pub uncertain: LineSet,
-    /// Account chunks answered.
-    pub account_chunks_done: LineSet,
-    /// Account chunks sent without a recorded answer.
-    pub account_chunks_uncertain: LineSet,
-}
-
-/// The append-only checkpoint log. Each request is recorded before it is sent (`P`, `a`) and
-/// after its answer is handled (`D`, `A`), one flushed line each, so a kill at any point leaves
-/// a log that tells what is certainly done and what may be.
-#[derive(Debug)]
-pub struct Checkpoint {
-    file: Mutex<BufWriter<File>>,
-}
-
-impl Checkpoint {
-    /// Opens the log, reading what it holds when `resume` is set and starting it afresh
-    /// otherwise.
-    pub fn open(path: &Path, resume: bool) -> io::Result<(Checkpoint, Progress)> {
-        let mut progress = Progress::default();
-        if resume {
-            match File::open(path) {
-                Ok(file) => {
-                    for (n, line) in BufReader::new(file).lines().enumerate() {
-                        let line = line?;
-                        let Some((kind, ranges)) = line.split_once(' ') else {
-                            continue;
-                        };
-                        let ok = match kind {
-                            "P" => decode_ranges(ranges, |l| progress.uncertain.insert(l)),
-                            "D" => decode_ranges(ranges, |l| {
-                                progress.done.insert(l);
-                                progress.uncertain.remove(l);
-                            }),
-                            "a" => decode_ranges(ranges, |c| {
-                                progress.account_chunks_uncertain.insert(c)
-                            }),
-                            "A" => decode_ranges(ranges, |c| {
-                                progress.account_chunks_done.insert(c);
-                                progress.account_chunks_uncertain.remove(c);
-                            }),
-                            _ => Some(()),
-                        };
-                        // A torn last line (killed mid-write) is ignored: its request is then
-                        // treated as not recorded, which the uncertain check covers.
-                        if ok.is_none() {
-                            tracing::warn!(line = n + 1, "ignoring an unreadable checkpoint line");
-                        }
-                    }
-                }
-                Err(err) if err.kind() == io::ErrorKind::NotFound => {}
-                Err(err) => return Err(err),
-            }
-        }
-        let torn = resume && ends_without_newline(path)?;
-        let file = OpenOptions::new()
-            .create(true)
-            .append(resume)
-            .write(true)
-            .truncate(!resume)
-            .open(path)?;
-        let mut file = BufWriter::new(file);
-        if torn {
-            // End the line a kill cut off, so the next record starts on its own line.
-            file.write_all(b"\n")?;
-            file.flush()?;
-        }
-        Ok((
-            Checkpoint {
-                file: Mutex::new(file),
-            },
-            progress,
-        ))
-    }
-
-    fn record(&self, kind: &str, lines: &[u64]) -> io::Result<()> {
-        let mut sorted = lines.to_vec();
-        sorted.sort_unstable();
-        let mut file = self.file.lock().unwrap_or_else(PoisonError::into_inner);
-        writeln!(file, "{kind} {}", encode_ranges(&sorted))?;
-        file.flush()
-    }
-}
-
-fn ends_without_newline(path: &Path) -> io::Result<bool> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut file = match File::open(path) {
-        Ok(file) => file,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(false),
-        Err(err) => return Err(err),
-    };
-    if file.metadata()?.len() == 0 {
-        return Ok(false);
-    }
-    file.seek(SeekFrom::End(-1))?;
-    let mut last = [0u8];
-    file.read_exact(&mut last)?;
-    Ok(last[0] != b'\n')
-}
-
-/// One line of the failure report: the relation as a friend_import item (so the report can be
-/// fed back as JSONL input), its input line, and the service's code and text.
-#[derive(Serialize)]
-struct ReportLine<'a> {
-    line: u64,
-    from: &'a str,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    item: Option<&'a FriendImportItem>,
-    code: Option<i64>,
-    info: &'a str,
-}
-
-/// The failure report, JSON lines, each flushed as written. A relation is reported before the
-/// checkpoint marks it done, so a kill between the two reports it again on resume: at least
-/// once, never lost.
-#[derive(Debug)]
-pub struct Report {
-    file: Option<Mutex<BufWriter<File>>>,
-}
-
-impl Report {
-    /// Appends to `path` when resuming, else starts it afresh; `None` writes nothing.
-    pub fn open(path: Option<&PathBuf>, resume: bool) -> io::Result<Report> {
-        let file = match path {
-            Some(path) => Some(Mutex::new(BufWriter::new(
-                OpenOptions::new()
-                    .create(true)
-                    .append(resume)
-                    .write(true)
-                    .truncate(!resume)
-                    .open(path)?,
-            ))),
-            None => None,
-        };
-        Ok(Report { file })
-    }
-
-    fn write(
-        &self,
-        line: u64,
-        from: &str,
-        item: Option<&FriendImportItem>,
-        code: Option<ErrorCode>,
-        info: &str,
-    ) -> io::Result<()> {
-        let Some(file) = &self.file else {
-            return Ok(());
-        };
-        let record = ReportLine {
-            line,
-            from,
-            item,
-            code: code.map(ErrorCode::get),
-            info,
-        };
-        let mut file = file.lock().unwrap_or_else(PoisonError::into_inner);
-        serde_json::to_writer(&mut *file, &record)?;
-        file.write_all(b"\n")?;
-        // Flushed before the checkpoint marks the relation done, so a kill loses no failure.
-        file.flush()
-    }
-
-    /// Flushes the report.
-    pub fn flush(&self) -> io::Result<()> {
-        match &self.file {
-            Some(file) => file.lock().unwrap_or_else(PoisonError::into_inner).flush(),
-            None => Ok(()),
-        }
-    }
-}
-
-/// Counters of a run.
+/// Counters of a run, updated while it runs ([`Importer::stats`]).
 #[derive(Debug, Default)]
 pub struct Stats {
+    imported: AtomicU64,
+    failed: AtomicU64,
+    invalid: AtomicU64,
+    skipped: AtomicU64,
+    calls: AtomicU64,
+    accounts: AtomicU64,
+}
+
+/// The counters of a run at one moment ([`Stats::snapshot`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Counts {
     /// Relations imported by this run.
-    pub imported: AtomicU64,
+    pub imported: u64,
     /// Relations that failed (reported).
-    pub failed: AtomicU64,
+    pub failed: u64,
     /// Relations whose friend belongs to another app (`Invalid_Account`, reported).
-    pub invalid: AtomicU64,
+    pub invalid: u64,
     /// Relations already done by an earlier run, or already present on the service.
-    pub skipped: AtomicU64,
+    pub skipped: u64,
     /// Calls made.
-    pub calls: AtomicU64,
+    pub calls: u64,
     /// Accounts imported or confirmed.
-    pub accounts: AtomicU64,
+    pub accounts: u64,
+}
+
+impl Counts {
+    /// Relations handled, whatever the outcome.
+    pub fn handled(&self) -> u64 {
+        self.imported + self.failed + self.invalid + self.skipped
+    }
 }
 
 impl Stats {
     fn add(counter: &AtomicU64, n: u64) {
         counter.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// The counters now.
+    pub fn snapshot(&self) -> Counts {
+        let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        Counts {
+            imported: get(&self.imported),
+            failed: get(&self.failed),
+            invalid: get(&self.invalid),
+            skipped: get(&self.skipped),
+            calls: get(&self.calls),
+            accounts: get(&self.accounts),
+        }
     }
 
     /// Relations handled so far, whatever the outcome.
@@ -466,7 +95,7 @@ struct Scheduler {
     /// The last submitted chunk of each user with one in flight.
     last: Arc<Mutex<HashMap<String, LastChunk>>>,
     generation: u64,
-    tasks: tokio::task::JoinSet<io::Result<()>>,
+    tasks: tokio::task::JoinSet<Result<(), Error>>,
 }
 
 impl Scheduler {
@@ -479,14 +108,18 @@ impl Scheduler {
         }
     }
 
-    async fn submit(&mut self, importer: &Arc<Importer>, chunk: Vec<Relation>) -> io::Result<()> {
+    async fn submit(
+        &mut self,
+        importer: &Arc<Importer>,
+        chunk: Vec<Relation>,
+    ) -> Result<(), Error> {
         // Back-pressure: at most `concurrency` chunks are held, running or waiting their turn.
         let permit = Arc::clone(&self.permits)
             .acquire_owned()
             .await
-            .map_err(io::Error::other)?;
+            .map_err(Error::task)?;
         while let Some(done) = self.tasks.try_join_next() {
-            done.map_err(io::Error::other)??;
+            done.map_err(Error::task)??;
         }
         self.generation += 1;
         let generation = self.generation;
@@ -517,9 +150,9 @@ impl Scheduler {
         Ok(())
     }
 
-    async fn finish(mut self) -> io::Result<()> {
+    async fn finish(mut self) -> Result<(), Error> {
         while let Some(done) = self.tasks.join_next().await {
-            done.map_err(io::Error::other)??;
+            done.map_err(Error::task)??;
         }
         Ok(())
     }
@@ -543,8 +176,17 @@ impl Default for Options {
     }
 }
 
+/// An account that multiaccount_import did not import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedAccount {
+    /// The UserID.
+    pub user_id: String,
+    /// Why: listed in `FailAccounts`, or the error of the whole request.
+    pub reason: String,
+}
+
 /// What the first pass over the input found.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Survey {
     /// Lines that are relations, readable or not.
     pub relations: u64,
@@ -552,7 +194,14 @@ pub struct Survey {
     pub accounts: u64,
 }
 
-/// The importer: accounts first, then friends.
+/// The importer: accounts first ([`Importer::import_accounts`]), then friends
+/// ([`Importer::import_friends`]), both over the same input.
+///
+/// Every request goes through the [`Client`], so its rate limits and retry policy apply. Each
+/// request is recorded in the [`Checkpoint`] before it is sent and after its answer is handled;
+/// an importer built with the [`Progress`] of an interrupted run skips what is done and checks
+/// with account_check / friend_check what was in flight, so nothing is sent twice. Relations
+/// that fail go to the [`Report`].
 #[derive(Debug)]
 pub struct Importer {
     client: Client,
@@ -560,8 +209,7 @@ pub struct Importer {
     report: Report,
     progress: Progress,
     options: Options,
-    /// Counters, readable while the import runs.
-    pub stats: Arc<Stats>,
+    stats: Stats,
 }
 
 impl Importer {
@@ -579,8 +227,13 @@ impl Importer {
             report,
             progress,
             options,
-            stats: Arc::default(),
+            stats: Stats::default(),
         }
+    }
+
+    /// The counters, readable while the import runs.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
     }
 
     /// Pass 1: reads the input once, importing the accounts that appear as they are found, 100
@@ -591,10 +244,10 @@ impl Importer {
         &self,
         path: &Path,
         format: Format,
-    ) -> io::Result<(Survey, Vec<(String, String)>)> {
+    ) -> Result<(Survey, Vec<FailedAccount>), Error> {
         let (tx, rx) = mpsc::channel::<Vec<String>>(self.options.concurrency.max(1) * 2);
         let path = path.to_owned();
-        let reader = tokio::task::spawn_blocking(move || -> io::Result<Survey> {
+        let reader = tokio::task::spawn_blocking(move || -> Result<Survey, Error> {
             let mut seen: HashSet<Box<str>> = HashSet::new();
             let mut survey = Survey::default();
             let mut batch = Vec::with_capacity(MAX_ACCOUNTS_PER_REQUEST);
@@ -632,10 +285,10 @@ impl Importer {
         let chunks = futures::stream::unfold(rx, |mut rx| async move {
             rx.recv().await.map(|chunk| (chunk, rx))
         });
-        let failures: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+        let failures: Mutex<Vec<FailedAccount>> = Mutex::new(Vec::new());
         chunks
             .enumerate()
-            .map(Ok::<_, io::Error>)
+            .map(Ok::<_, Error>)
             .try_for_each_concurrent(self.options.concurrency, |(index, chunk)| {
                 let failures = &failures;
                 async move {
@@ -676,11 +329,11 @@ impl Importer {
                                     failures
                                         .lock()
                                         .unwrap_or_else(PoisonError::into_inner)
-                                        .push((
-                                            id,
-                                            "listed in FailAccounts by multiaccount_import"
+                                        .push(FailedAccount {
+                                            user_id: id,
+                                            reason: "listed in FailAccounts by multiaccount_import"
                                                 .to_owned(),
-                                        ));
+                                        });
                                 }
                             }
                             Err(err) => {
@@ -688,7 +341,10 @@ impl Importer {
                                 let mut failures =
                                     failures.lock().unwrap_or_else(PoisonError::into_inner);
                                 for id in chunk {
-                                    failures.push((id, text.clone()));
+                                    failures.push(FailedAccount {
+                                        user_id: id,
+                                        reason: text.clone(),
+                                    });
                                 }
                                 return Ok(());
                             }
@@ -698,7 +354,7 @@ impl Importer {
                 }
             })
             .await?;
-        let survey = reader.await.map_err(io::Error::other)??;
+        let survey = reader.await.map_err(Error::task)??;
         let failures = failures
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
@@ -708,14 +364,18 @@ impl Importer {
     /// Pass 2: friends, grouped by `from` into requests of up to 1000. Up to `concurrency`
     /// requests are in flight; a user's next request waits for that user's previous one, so one
     /// user's requests go out in order while different users proceed concurrently.
-    pub async fn import_friends(self: &Arc<Self>, path: &Path, format: Format) -> io::Result<()> {
+    pub async fn import_friends(
+        self: &Arc<Self>,
+        path: &Path,
+        format: Format,
+    ) -> Result<(), Error> {
         let mut scheduler = Scheduler::new(self.options.concurrency.max(1));
 
         // Lines travel in batches: one channel operation per 1024 relations, not per relation.
         const BATCH: usize = 1024;
         let (tx, mut rx) = mpsc::channel::<Vec<Result<Relation, BadLine>>>(8);
         let path = path.to_owned();
-        let reader = tokio::task::spawn_blocking(move || -> io::Result<()> {
+        let reader = tokio::task::spawn_blocking(move || -> Result<(), Error> {
             let mut batch = Vec::with_capacity(BATCH);
             for relation in read(&path, format)? {
                 batch.push(relation);
@@ -802,7 +462,7 @@ impl Importer {
                 }
             }
         }
-        reader.await.map_err(io::Error::other)??;
+        reader.await.map_err(Error::task)??;
         for (_, chunk) in buffers.drain() {
             scheduler.submit(self, chunk).await?;
         }
@@ -811,7 +471,11 @@ impl Importer {
     }
 
     /// Friends of `from` among `to`, as friend_check sees them now.
-    async fn existing(&self, from: &str, to: Vec<String>) -> Result<Vec<String>, Error> {
+    async fn existing(
+        &self,
+        from: &str,
+        to: Vec<String>,
+    ) -> Result<Vec<String>, tencent_im_core::Error> {
         if to.is_empty() {
             return Ok(Vec::new());
         }
@@ -828,7 +492,7 @@ impl Importer {
             .collect())
     }
 
-    async fn send_chunk(&self, mut chunk: Vec<Relation>) -> io::Result<()> {
+    async fn send_chunk(&self, mut chunk: Vec<Relation>) -> Result<(), Error> {
         let from = chunk[0].from.clone();
         // Relations an interrupted run may have sent: send only those not on the service.
         let uncertain: Vec<String> = chunk
@@ -945,31 +609,5 @@ impl Importer {
             }
         }
         self.checkpoint.record("D", &lines)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ranges_round_trip() {
-        let lines = [1, 2, 3, 7, 9, 10, 12];
-        let text = encode_ranges(&lines);
-        assert_eq!(text, "1-3,7,9-10,12");
-        let mut back = Vec::new();
-        decode_ranges(&text, |l| back.push(l)).unwrap();
-        assert_eq!(back, lines);
-        assert!(decode_ranges("1-x", |_| {}).is_none());
-    }
-
-    #[test]
-    fn line_sets() {
-        let mut set = LineSet::default();
-        set.insert(3);
-        set.insert(1000);
-        assert!(set.contains(3) && set.contains(1000) && !set.contains(4));
-        set.remove(3);
-        assert_eq!(set.len(), 1);
     }
 }

@@ -1,0 +1,78 @@
+//! [`Error`]: what stops an import. Per-relation failures are not errors: they go to the
+//! [`Report`](crate::Report) and the [`Stats`](crate::Stats).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Why an import stopped. Every I/O failure names its file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input could not be opened or read.
+    #[error("cannot read the input {}: {source}", path.display())]
+    Input {
+        /// The input file.
+        path: PathBuf,
+        /// What the system reported.
+        #[source]
+        source: io::Error,
+    },
+    /// The CSV input's header does not name the `from` and `to` columns.
+    #[error(
+        "{}: the CSV header must name the columns `from` and `to` (and optionally remark, \
+         group, add_source)",
+        path.display()
+    )]
+    CsvHeader {
+        /// The input file.
+        path: PathBuf,
+    },
+    /// The checkpoint log could not be read or written.
+    #[error("cannot use the checkpoint log {}: {source}", path.display())]
+    Checkpoint {
+        /// The checkpoint log.
+        path: PathBuf,
+        /// What the system reported.
+        #[source]
+        source: io::Error,
+    },
+    /// The failure report could not be written.
+    #[error("cannot write the failure report {}: {source}", path.display())]
+    Report {
+        /// The report file.
+        path: PathBuf,
+        /// What the system reported.
+        #[source]
+        source: io::Error,
+    },
+    /// A task of the import panicked or was cancelled.
+    #[error("an import task stopped: {0}")]
+    Task(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl Error {
+    pub(crate) fn input(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
+        move |source| Error::Input {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    pub(crate) fn checkpoint(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
+        move |source| Error::Checkpoint {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    pub(crate) fn report(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
+        move |source| Error::Report {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    pub(crate) fn task(err: impl std::error::Error + Send + Sync + 'static) -> Error {
+        Error::Task(Box::new(err))
+    }
+}
