@@ -25,11 +25,10 @@ pub type BlackListAddResponse = crate::ItemResults;
 
 impl BlackListAdd {
     /// Blocks `to_accounts` for `from_account`.
-    pub fn new<I, S>(from_account: impl Into<String>, to_accounts: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn new(
+        from_account: impl Into<String>,
+        to_accounts: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
             to_accounts: to_accounts.into_iter().map(Into::into).collect(),

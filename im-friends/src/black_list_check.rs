@@ -24,15 +24,11 @@ pub struct BlackListCheck {
 
 impl BlackListCheck {
     /// Checks `to_accounts` against `from_account`.
-    pub fn new<I, S>(
+    pub fn new(
         from_account: impl Into<String>,
-        to_accounts: I,
+        to_accounts: impl IntoIterator<Item = impl Into<String>>,
         check_type: BlackCheckType,
-    ) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    ) -> Self {
         Self {
             from_account: from_account.into(),
             to_accounts: to_accounts.into_iter().map(Into::into).collect(),

@@ -24,11 +24,11 @@ pub struct FriendCheck {
 
 impl FriendCheck {
     /// Checks `to_accounts` against `from_account`.
-    pub fn new<I, S>(from_account: impl Into<String>, to_accounts: I, check_type: CheckType) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn new(
+        from_account: impl Into<String>,
+        to_accounts: impl IntoIterator<Item = impl Into<String>>,
+        check_type: CheckType,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
             to_accounts: to_accounts.into_iter().map(Into::into).collect(),

@@ -26,7 +26,7 @@ pub type FriendDeleteResponse = crate::ItemResults;
 
 impl FriendDelete {
     /// Deletes `to_accounts` from `from_account`'s friends (one way).
-    pub fn new<I: IntoIterator<Item = S>, S: Into<String>>(from: impl Into<String>, to: I) -> Self {
+    pub fn new(from: impl Into<String>, to: impl IntoIterator<Item = impl Into<String>>) -> Self {
         let to_accounts = to.into_iter().map(Into::into).collect();
         let (from_account, delete_type) = (from.into(), None);
         Self {

@@ -27,11 +27,11 @@ pub struct FriendGetList {
 
 impl FriendGetList {
     /// Pulls `tags` of `to_accounts`.
-    pub fn new<I, S>(from_account: impl Into<String>, to_accounts: I, tags: Vec<Tag>) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn new(
+        from_account: impl Into<String>,
+        to_accounts: impl IntoIterator<Item = impl Into<String>>,
+        tags: Vec<Tag>,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
             to_accounts: to_accounts.into_iter().map(Into::into).collect(),

@@ -26,11 +26,10 @@ pub struct GroupAdd {
 
 impl GroupAdd {
     /// Creates `group_names` for `from_account`.
-    pub fn new<I, S>(from_account: impl Into<String>, group_names: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn new(
+        from_account: impl Into<String>,
+        group_names: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
             group_names: group_names.into_iter().map(Into::into).collect(),

@@ -21,11 +21,10 @@ pub struct GroupDelete {
 
 impl GroupDelete {
     /// Deletes `group_names` of `from_account`.
-    pub fn new<I, S>(from_account: impl Into<String>, group_names: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
+    pub fn new(
+        from_account: impl Into<String>,
+        group_names: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
             group_names: group_names.into_iter().map(Into::into).collect(),
