@@ -7,7 +7,9 @@ use std::collections::HashSet;
 
 use common::*;
 
-use tencent_im_accounts::{AccountCheck, AccountDelete, AccountImport, AccountStatus, MultiaccountImport};
+use tencent_im_accounts::{
+    AccountCheck, AccountDelete, AccountImport, AccountStatus, MultiaccountImport,
+};
 use tencent_im_core::usersig::UserSigSigner;
 use tencent_im_core::{Client, Error, ErrorCode, ManualClock};
 use tencent_im_emulator::{AllowType, Emulator, RunningEmulator};

@@ -168,7 +168,7 @@ async fn concurrent_tasks_on_one_client_stay_under_the_enforced_rate() {
     let gets = emulator
         .requests()
         .iter()
-        .filter(|r| r.path == "v4/sns/friend_get")
+        .filter(|r| r.path() == "v4/sns/friend_get")
         .count();
     assert_eq!(gets, 480);
 }
@@ -224,7 +224,11 @@ async fn without_client_limits_the_emulator_refuses_with_60007() {
     // account_check is documented at 100 calls per second: 600 at once must meet the limit.
     let calls = (0..600).map(|_| {
         let client = client.clone();
-        async move { client.call(&tencent_im_accounts::AccountCheck::new(["a"])).await }
+        async move {
+            client
+                .call(&tencent_im_accounts::AccountCheck::new(["a"]))
+                .await
+        }
     });
     let results = futures::future::join_all(calls).await;
     let limited = results
@@ -258,7 +262,11 @@ async fn an_emulator_without_rate_limits_refuses_nothing() {
         .unwrap();
     let calls = (0..600).map(|_| {
         let client = client.clone();
-        async move { client.call(&tencent_im_accounts::AccountCheck::new(["a"])).await }
+        async move {
+            client
+                .call(&tencent_im_accounts::AccountCheck::new(["a"]))
+                .await
+        }
     });
     for result in futures::future::join_all(calls).await {
         result.unwrap();

@@ -11,7 +11,7 @@ use tencent_im_friends::{
 use super::{Held, Outcome, World};
 
 impl World {
-    pub fn black_list_add(&mut self, req: BlackListAdd, now: i64) -> Outcome<ItemResults> {
+    pub(crate) fn black_list_add(&mut self, req: BlackListAdd, now: i64) -> Outcome<ItemResults> {
         self.check_from(&req.from_account)?;
         Self::check_item_count(
             "To_Account",
@@ -60,7 +60,7 @@ impl World {
         Ok(ItemResults::new(results))
     }
 
-    pub fn black_list_delete(&mut self, req: BlackListDelete) -> Outcome<ItemResults> {
+    pub(crate) fn black_list_delete(&mut self, req: BlackListDelete) -> Outcome<ItemResults> {
         self.check_from(&req.from_account)?;
         Self::check_item_count(
             "To_Account",
@@ -88,7 +88,7 @@ impl World {
         Ok(ItemResults::new(results))
     }
 
-    pub fn black_list_get(&self, req: BlackListGet) -> Outcome<BlackListGetResponse> {
+    pub(crate) fn black_list_get(&self, req: BlackListGet) -> Outcome<BlackListGetResponse> {
         self.check_from(&req.from_account)?;
         let me = self.existing(&req.from_account)?;
         let total = me.blocklist.len();
@@ -114,7 +114,7 @@ impl World {
         ))
     }
 
-    pub fn black_list_check(&self, req: BlackListCheck) -> Outcome<BlackListCheckResponse> {
+    pub(crate) fn black_list_check(&self, req: BlackListCheck) -> Outcome<BlackListCheckResponse> {
         self.check_from(&req.from_account)?;
         Self::check_item_count(
             "To_Account",

@@ -2,8 +2,10 @@
 //! `v4/profile/portrait_set` and `v4/profile/portrait_get`, for `Tag_Profile_IM_AllowType` and
 //! `Tag_Profile_IM_Nick` only. The SDK does not ship these calls; the emulator has its own types.
 
-use tencent_im_core::{Empty, ErrorCode};
+use std::num::NonZeroU32;
+
 use serde::{Deserialize, Serialize};
+use tencent_im_core::{Empty, Endpoint, ErrorCode};
 
 use super::{AllowType, Outcome, Refusal, World};
 
@@ -20,7 +22,7 @@ pub(crate) struct ProfileItem {
 }
 
 /// `portrait_set` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct PortraitSet {
     #[serde(rename = "From_Account")]
     from_account: String,
@@ -29,7 +31,7 @@ pub(crate) struct PortraitSet {
 }
 
 /// `portrait_get` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct PortraitGet {
     #[serde(rename = "To_Account")]
     to_accounts: Vec<String>,
@@ -37,7 +39,7 @@ pub(crate) struct PortraitGet {
     tags: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct UserProfile {
     #[serde(rename = "To_Account")]
     to_account: String,
@@ -49,12 +51,34 @@ pub(crate) struct UserProfile {
     result_info: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct PortraitGetResponse {
     #[serde(rename = "UserProfileItem")]
     profiles: Vec<UserProfile>,
-    #[serde(rename = "Fail_Account", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "Fail_Account",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     fail_accounts: Vec<String>,
+}
+
+/// The profile calls' documented rate.
+const PROFILE_RATE: NonZeroU32 = match NonZeroU32::new(200) {
+    Some(rate) => rate,
+    None => unreachable!(),
+};
+
+impl Endpoint for PortraitSet {
+    const PATH: &'static str = "v4/profile/portrait_set";
+    const RATE: NonZeroU32 = PROFILE_RATE;
+    type Response = Empty;
+}
+
+impl Endpoint for PortraitGet {
+    const PATH: &'static str = "v4/profile/portrait_get";
+    const RATE: NonZeroU32 = PROFILE_RATE;
+    type Response = PortraitGetResponse;
 }
 
 /// The profile service's "bad parameter" code.
@@ -63,7 +87,7 @@ const PROFILE_BAD_PARAMETER: ErrorCode = ErrorCode(40001);
 const PROFILE_NO_ACCOUNT: ErrorCode = ErrorCode(40003);
 
 impl World {
-    pub fn portrait_set(&mut self, req: PortraitSet) -> Outcome<Empty> {
+    pub(crate) fn portrait_set(&mut self, req: PortraitSet) -> Outcome<Empty> {
         let account = self
             .accounts
             .get_mut(&req.from_account)
@@ -102,7 +126,7 @@ impl World {
         Ok(Empty {})
     }
 
-    pub fn portrait_get(&self, req: PortraitGet) -> Outcome<PortraitGetResponse> {
+    pub(crate) fn portrait_get(&self, req: PortraitGet) -> Outcome<PortraitGetResponse> {
         let mut fail_accounts = Vec::new();
         let profiles = req
             .to_accounts

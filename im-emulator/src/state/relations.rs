@@ -45,7 +45,7 @@ fn not_a_friend(to: &str) -> ResultItem {
 }
 
 impl World {
-    pub fn friend_update(&mut self, req: FriendUpdate) -> Outcome<ItemResults> {
+    pub(crate) fn friend_update(&mut self, req: FriendUpdate) -> Outcome<ItemResults> {
         self.check_from(&req.from_account)?;
         Self::check_item_count(
             "UpdateItem",
@@ -110,7 +110,7 @@ impl World {
         Ok(ItemResults::new(results))
     }
 
-    pub fn friend_delete(&mut self, req: FriendDelete) -> Outcome<ItemResults> {
+    pub(crate) fn friend_delete(&mut self, req: FriendDelete) -> Outcome<ItemResults> {
         self.check_from(&req.from_account)?;
         Self::check_item_count(
             "To_Account",
@@ -136,7 +136,7 @@ impl World {
         Ok(ItemResults::new(results))
     }
 
-    pub fn friend_delete_all(&mut self, req: FriendDeleteAll) -> Outcome<Empty> {
+    pub(crate) fn friend_delete_all(&mut self, req: FriendDeleteAll) -> Outcome<Empty> {
         self.check_from(&req.from_account)?;
         let from = req.from_account.as_str();
         let account = self.account_mut(from)?;
@@ -161,7 +161,7 @@ impl World {
         }
     }
 
-    pub fn friend_check(&self, req: FriendCheck) -> Outcome<FriendCheckResponse> {
+    pub(crate) fn friend_check(&self, req: FriendCheck) -> Outcome<FriendCheckResponse> {
         self.check_from(&req.from_account)?;
         Self::check_item_count(
             "To_Account",
@@ -198,7 +198,7 @@ impl World {
         Ok(FriendCheckResponse::new(items))
     }
 
-    pub fn friend_get_list(&self, req: FriendGetList) -> Outcome<FriendGetListResponse> {
+    pub(crate) fn friend_get_list(&self, req: FriendGetList) -> Outcome<FriendGetListResponse> {
         self.check_from(&req.from_account)?;
         check::count("TagList", req.tags.len(), usize::MAX)
             .map_err(|err| super::Refusal::new(ErrorCode::SNS_BAD_PARAMETER, err.to_string()))?;
