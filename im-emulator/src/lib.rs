@@ -15,7 +15,8 @@
 //!   malformed: 70003; SDKAppID mismatch: 70014; identifier mismatch: 70013; expired: 70001;
 //!   HMAC mismatch: 70009), then that `identifier` is the app admin (30004 on `v4/sns/*`, 70403
 //!   on the account calls, 60010 elsewhere). `random` must be a u32 when present.
-//! - The path: one that no call is registered for is answered 60009 (see [`EmulatorBuilder::serve`]).
+//! - The path: one that no call is registered for (see [`EmulatorBuilder::serve`]) is answered
+//!   60009.
 //! - Each path's documented rate (`E::RATE` of its endpoint: 200 calls per second for the sns
 //!   calls, 100 for most account calls) is enforced with a one-second burst, counting only
 //!   authenticated calls: past it the answer is 60007. Turn it off with
