@@ -1,50 +1,91 @@
-//! Adding a call the SDK does not ship: `v4/profile/portrait_set` and `portrait_get`, declared
-//! here with `#[im_api]`, then used to let a user accept friend requests without confirmation.
+//! A call the SDK does not ship, `v4/openim/query_online_status`: declared here with
+//! `#[im_api]`, served by an in-process emulator from a handler registered for its type, and
+//! called through the ordinary `Client`, as any shipped call is.
 //!
 //!     cargo run -p im-examples --example custom_endpoint
 
 use tencent_im_accounts::MultiaccountImport;
-use tencent_im_core::{im_api, im_item, im_response, Empty, Error, ErrorCode, ResultItem};
-use tencent_im_friends::{FriendAdd, FriendAddItem, Tag, TagValue};
+use tencent_im_core::{im_api, im_item, im_response, Endpoint, ErrorCode};
+use tencent_im_emulator::{CallContext, Emulator, Refusal, World};
 
-/// Sets profile fields of one account.
-#[im_api(path = "v4/profile/portrait_set", rate = 200, response = Empty)]
-#[derive(Debug)]
-pub struct PortraitSet {
-    #[im(user_id)]
-    pub from_account: String,
-    #[im(rename = "ProfileItem", min_items = 1)]
-    pub items: Vec<TagValue>,
-}
+/// The most accounts one query may name.
+const MAX_ACCOUNTS: usize = 500;
 
-/// Reads profile fields of several accounts; the answer is `PortraitGetResponse`.
-#[im_api(path = "v4/profile/portrait_get", rate = 200)]
-#[derive(Debug)]
-pub struct PortraitGet {
-    #[im(rename = "To_Account", max_items = 100, each(user_id))]
+/// Asks whether accounts are logged in; the answer is `QueryOnlineStatusResponse`.
+#[im_api(path = "v4/openim/query_online_status", rate = 200)]
+#[derive(Debug, Clone)]
+pub struct QueryOnlineStatus {
+    /// The accounts to ask about, 1 to 500.
+    #[im(rename = "To_Account", max_items = MAX_ACCOUNTS, each(user_id))]
     pub to_accounts: Vec<String>,
-    #[im(rename = "TagList", min_items = 1)]
-    pub tags: Vec<Tag>,
 }
 
+/// The state of each imported account asked about, and an error for each other one.
 #[im_response]
 #[derive(Debug)]
-pub struct PortraitGetResponse {
-    #[im(rename = "UserProfileItem")]
-    pub profiles: Vec<UserProfile>,
+pub struct QueryOnlineStatusResponse {
+    /// One state per imported account.
+    #[im(rename = "QueryResult")]
+    pub states: Vec<OnlineState>,
+    /// One error per account that could not be asked about.
+    #[im(rename = "ErrorList")]
+    pub errors: Vec<AccountError>,
 }
 
+/// Whether one account is logged in.
 #[im_item]
 #[derive(Debug)]
-pub struct UserProfile {
+pub struct OnlineState {
+    /// The account.
     pub to_account: String,
-    #[im(rename = "ProfileItem")]
-    #[serde(default)]
-    pub items: Vec<TagValue>,
-    pub result_code: ErrorCode,
+    /// `Online`, `PushOnline` (in the background) or `Offline`.
+    pub status: String,
 }
 
-const ALLOW_TYPE: &str = "Tag_Profile_IM_AllowType";
+/// An account the service could not answer for.
+#[im_item]
+#[derive(Debug)]
+pub struct AccountError {
+    /// The account.
+    pub to_account: String,
+    /// Why, e.g. 70107 for an account that was never imported.
+    pub error_code: ErrorCode,
+}
+
+/// The emulator's side of the call. Nobody logs in to an emulator, so every imported account
+/// is `Offline`.
+fn query_online_status(
+    world: &mut World,
+    query: QueryOnlineStatus,
+    _call: &CallContext,
+) -> Result<QueryOnlineStatusResponse, Refusal> {
+    if query.to_accounts.len() > MAX_ACCOUNTS {
+        return Err(Refusal::new(
+            ErrorCode::INVALID_PARAMETER,
+            format!("Err_Param: at most {MAX_ACCOUNTS} accounts per query"),
+        ));
+    }
+    let (known, unknown): (Vec<String>, Vec<String>) = query
+        .to_accounts
+        .into_iter()
+        .partition(|account| world.has_account(account));
+    Ok(QueryOnlineStatusResponse {
+        states: known
+            .into_iter()
+            .map(|to_account| OnlineState {
+                to_account,
+                status: "Offline".to_owned(),
+            })
+            .collect(),
+        errors: unknown
+            .into_iter()
+            .map(|to_account| AccountError {
+                to_account,
+                error_code: ErrorCode::USER_NOT_IMPORTED,
+            })
+            .collect(),
+    })
+}
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -57,63 +98,35 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-fn first_code(results: &[ResultItem]) -> String {
-    results
-        .first()
-        .map(|r| format!("{} {}", r.result_code, r.result_info))
-        .unwrap_or_default()
-}
-
-async fn run() -> Result<(), Error> {
-    let setup = im_examples::connect().await?;
-    let client = &setup.client;
-    println!("Talking to {}", setup.describe());
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let emulator = Emulator::builder()
+        .serve::<QueryOnlineStatus>(query_online_status)
+        .start()
+        .await?;
+    println!(
+        "Emulator serving {} at {}",
+        QueryOnlineStatus::PATH,
+        emulator.base_url()
+    );
+    let client = emulator.client()?;
     client
         .call(&MultiaccountImport::new(["ce_dora", "ce_eli"]))
         .await?;
 
-    let ask = FriendAdd::new(
-        "ce_eli",
-        vec![FriendAddItem::new("ce_dora", "AddSource_Type_Web")],
-    );
-    let before = client.call(&ask).await?;
-    println!("friend_add before: {}", first_code(&before.results));
-
-    client
-        .call(&PortraitSet {
-            from_account: "ce_dora".into(),
-            items: vec![TagValue::new(
-                Tag::new(ALLOW_TYPE),
-                "AllowType_Type_AllowAny",
-            )],
+    let answer = client
+        .call(&QueryOnlineStatus {
+            to_accounts: vec!["ce_dora".into(), "ce_eli".into(), "ce_nobody".into()],
         })
         .await?;
-    let profile = client
-        .call(&PortraitGet {
-            to_accounts: vec!["ce_dora".into()],
-            tags: vec![Tag::new(ALLOW_TYPE)],
-        })
-        .await?;
-    for user in &profile.profiles {
-        let allow = user
-            .items
-            .iter()
-            .find(|item| item.tag == ALLOW_TYPE)
-            .and_then(|item| item.value.as_str())
-            .unwrap_or("?");
-        println!(
-            "{} now has {allow} (ResultCode {})",
-            user.to_account, user.result_code
-        );
+    for state in &answer.states {
+        println!("{}: {}", state.to_account, state.status);
     }
-
-    let after = client.call(&ask).await?;
-    println!("friend_add after: {}", first_code(&after.results));
-    if after.added().count() != 1 {
-        return Err(Error::Config(format!(
-            "expected the add to succeed after AllowType_Type_AllowAny, got {}",
-            first_code(&after.results)
-        )));
+    for error in &answer.errors {
+        let why = error
+            .error_code
+            .description()
+            .unwrap_or("undocumented code");
+        println!("{}: error {} ({why})", error.to_account, error.error_code);
     }
     Ok(())
 }

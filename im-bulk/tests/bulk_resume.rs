@@ -23,8 +23,8 @@ fn sent_items(emulator: &RunningEmulator, path: &str) -> usize {
     emulator
         .requests()
         .iter()
-        .filter(|r| r.path == path)
-        .map(|r| r.items)
+        .filter(|r| r.path() == path)
+        .map(|r| r.items())
         .sum()
 }
 

@@ -70,6 +70,6 @@ fn sent(emulator: &tencent_im_emulator::RunningEmulator, path: &str) -> usize {
     emulator
         .requests()
         .iter()
-        .filter(|r| r.path == path)
+        .filter(|r| r.path() == path)
         .count()
 }

@@ -15,12 +15,16 @@
 //!   malformed: 70003; SDKAppID mismatch: 70014; identifier mismatch: 70013; expired: 70001;
 //!   HMAC mismatch: 70009), then that `identifier` is the app admin (30004 on `v4/sns/*`, 70403
 //!   on the account calls, 60010 elsewhere). `random` must be a u32 when present.
-//! - The body: not a JSON object: 60003; `From_Account` missing: 30001 (not a string: 60015);
-//!   fields of the wrong type: 30001; more than 1000 items (100 for the account calls): the
-//!   whole request fails with 30001 (70402).
-//! - Each path's documented rate (200 calls per second for the sns calls, 100 for most account
-//!   calls) is enforced with a one-second burst: past it the answer is 60007. Turn it off with
+//! - The path: one that no call is registered for (see [`EmulatorBuilder::serve`]) is answered
+//!   60009.
+//! - Each path's documented rate (`E::RATE` of its endpoint: 200 calls per second for the sns
+//!   calls, 100 for most account calls) is enforced with a one-second burst, counting only
+//!   authenticated calls: past it the answer is 60007. Turn it off with
 //!   [`EmulatorBuilder::rate_limit`] or `--no-rate-limit`.
+//! - The body, decoded into the endpoint's request type: not a JSON object: 60003; an account
+//!   (`From_Account`, `To_Account`, ...) that is not a string: 60015; a missing field or one of
+//!   the wrong type: 30001 on `v4/sns/*`, 70402 elsewhere; more than 1000 items (100 for the
+//!   account calls): the whole request fails with 30001 (70402).
 //! - Faults can be injected at chosen rates, reproducibly: see [`FaultPlan`].
 //! - Every answer is HTTP 200 with the envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`,
 //!   `ErrorDisplay`) after the call's own fields.
@@ -75,20 +79,26 @@
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
 mod faults;
+mod request_log;
+mod routes;
 mod server;
 mod state;
+mod world;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use tencent_im_core::{Client, Clock, SecretKey, SystemClock};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tencent_im_core::{Client, Clock, Endpoint, SecretKey, SystemClock};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultPlan, FaultSpecError};
-pub use server::RequestRecord;
-pub use state::AllowType;
+pub use request_log::{RequestRecord, DEFAULT_REQUEST_LOG_CAPACITY};
+pub use routes::CallContext;
+pub use state::{AllowType, Refusal, World};
 
 /// SDKAppID the emulator uses unless told otherwise.
 pub const DEFAULT_SDKAPPID: u64 = 1_400_000_000;
@@ -104,9 +114,10 @@ pub const DEFAULT_FRIEND_PAGE_SIZE: usize = 100;
 pub struct Emulator;
 
 impl Emulator {
-    /// A builder with the default app (see the `DEFAULT_*` constants).
+    /// A builder with the default app (see the `DEFAULT_*` constants), serving every call the
+    /// SDK ships.
     pub fn builder() -> EmulatorBuilder {
-        EmulatorBuilder {
+        routes::sdk_calls(EmulatorBuilder {
             sdkappid: DEFAULT_SDKAPPID,
             secret_key: SecretKey::new(DEFAULT_SECRET_KEY),
             admin: DEFAULT_ADMIN.to_owned(),
@@ -116,7 +127,9 @@ impl Emulator {
             rate_limit: true,
             faults: FaultPlan::none(),
             fault_seed: None,
-        }
+            routes: routes::Routes::default(),
+            request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
+        })
     }
 }
 
@@ -132,9 +145,67 @@ pub struct EmulatorBuilder {
     rate_limit: bool,
     faults: FaultPlan,
     fault_seed: Option<u64>,
+    routes: routes::Routes,
+    request_log_capacity: usize,
 }
 
 impl EmulatorBuilder {
+    /// Serves `E::PATH` with `handler`, at `E::RATE`: each request is authenticated, counted
+    /// against the rate, decoded into `E`, handed to `handler` with the [`World`] (under the
+    /// emulator's lock, so calls apply one at a time) and answered with `E::Response` followed by
+    /// the envelope, or with the [`Refusal`] it returns.
+    ///
+    /// This is how the SDK's own calls are served, and how a call the SDK does not ship is
+    /// added. Registering a path again replaces its handler (the last registration wins), which
+    /// overrides a built-in call.
+    ///
+    /// A body that does not decode is refused as the service does: 60003 when it is not a JSON
+    /// object, 60015 for an account (`From_Account`, `To_Account`, ...) that is not a string,
+    /// 30001 on `v4/sns/*` and 70402 elsewhere for any other mismatch. The request is `Clone`
+    /// because the request log keeps a copy (see [`RunningEmulator::requests`]).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// use tencent_im_emulator::{Emulator, Refusal};
+    /// use tencent_im_core::ErrorCode;
+    /// use tencent_im_friends::FriendDeleteAll;
+    ///
+    /// let emulator = Emulator::builder()
+    ///     // Overrides a built-in call: this app may not empty friend lists.
+    ///     .serve::<FriendDeleteAll>(|world, req, _call| {
+    ///         let code = match world.has_account(&req.from_account) {
+    ///             true => ErrorCode::SNS_BAD_PARAMETER,
+    ///             false => ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+    ///         };
+    ///         Err(Refusal::new(code, "friend_delete_all is disabled here"))
+    ///     })
+    ///     .start()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn serve<E>(
+        mut self,
+        handler: impl Fn(&mut World, E, &CallContext) -> Result<E::Response, Refusal>
+            + Send
+            + Sync
+            + 'static,
+    ) -> Self
+    where
+        E: Endpoint + DeserializeOwned + Clone + Send + Sync + 'static,
+        E::Response: Serialize,
+    {
+        self.routes.insert::<E, _>(handler);
+        self
+    }
+
+    /// How many of the latest requests [`RunningEmulator::requests`] keeps (default
+    /// [`DEFAULT_REQUEST_LOG_CAPACITY`]); older ones are dropped. 0 keeps none and saves the
+    /// copy of each request.
+    pub fn request_log_capacity(mut self, capacity: usize) -> Self {
+        self.request_log_capacity = capacity;
+        self
+    }
+
     /// Whether each path's documented rate is enforced (answering 60007 past it). Default on.
     pub fn rate_limit(mut self, enforce: bool) -> Self {
         self.rate_limit = enforce;
@@ -203,13 +274,8 @@ impl EmulatorBuilder {
             world: Mutex::new(state::World::new(state::Limits {
                 friend_page_size: self.friend_page_size,
             })),
-            log: Mutex::new(Vec::new()),
-            limiters: self.rate_limit.then(|| {
-                tencent_im_core::rate::PathLimiters::new(
-                    tencent_im_core::RateLimit::Documented,
-                    tencent_im_core::rate::Burst::OneSecond,
-                )
-            }),
+            log: request_log::RequestLog::new(self.request_log_capacity),
+            routes: server::served_routes(self.routes, self.rate_limit),
             faults: faults::FaultInjector::new(
                 self.faults,
                 self.fault_seed.unwrap_or_else(|| fastrand::u64(..)),
@@ -291,25 +357,16 @@ impl RunningEmulator {
 
     /// The friends of `account` in friend_get order (empty for an unknown account).
     pub fn friends_of(&self, account: &str) -> Vec<String> {
-        let world = self
-            .app
-            .world
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        world
-            .accounts
-            .get(account)
-            .map(|a| a.friends.keys().cloned().collect())
-            .unwrap_or_default()
+        self.world()
+            .friends_of(account)
+            .map(str::to_owned)
+            .collect()
     }
 
-    /// The authenticated requests served so far, oldest first.
+    /// The latest authenticated requests that decoded (at most the builder's
+    /// [`request_log_capacity`](EmulatorBuilder::request_log_capacity)), oldest first.
     pub fn requests(&self) -> Vec<RequestRecord> {
-        self.app
-            .log
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.app.log.records()
     }
 
     /// Makes the next request meet `fault`, ahead of the random plan (queued in order).
@@ -324,38 +381,25 @@ impl RunningEmulator {
 
     /// Forgets the recorded requests.
     pub fn clear_requests(&self) {
-        self.app
-            .log
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+        self.app.log.clear();
     }
 
     /// Whether `account` is imported.
     pub fn has_account(&self, account: &str) -> bool {
-        let world = self
-            .app
-            .world
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        world.accounts.contains_key(account)
+        self.world().has_account(account)
     }
 
     /// Sets an account's `AllowType` directly (the service sets it through the profile calls).
     /// Returns `false` for an unknown account.
     pub fn set_allow_type(&self, account: &str, allow_type: AllowType) -> bool {
-        let mut world = self
-            .app
+        self.world().set_allow_type(account, allow_type)
+    }
+
+    fn world(&self) -> MutexGuard<'_, World> {
+        self.app
             .world
             .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        match world.accounts.get_mut(account) {
-            Some(a) => {
-                a.allow_type = allow_type;
-                true
-            }
-            None => false,
-        }
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Stops accepting connections and waits for the server to finish.

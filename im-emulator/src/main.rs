@@ -45,7 +45,9 @@ async fn main() -> std::process::ExitCode {
         .admin(args.admin)
         .friend_page_size(args.friend_page_size)
         .rate_limit(!args.no_rate_limit)
-        .faults(args.faults);
+        .faults(args.faults)
+        // Nothing can read the request log of a separate process: keeping it would only grow.
+        .request_log_capacity(0);
     let builder = match args.fault_seed {
         Some(seed) => builder.fault_seed(seed),
         None => builder,

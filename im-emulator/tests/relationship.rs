@@ -597,7 +597,7 @@ async fn batch_import_of_2500_is_three_ordered_requests() {
     let requests = emulator.requests();
     let shape: Vec<(String, Option<String>, usize)> = requests
         .into_iter()
-        .map(|r| (r.path, r.from_account, r.items))
+        .map(|r| (r.path().to_owned(), r.from_account(), r.items()))
         .collect();
     let import = |n| ("v4/sns/friend_import".to_owned(), Some("hub".to_owned()), n);
     assert_eq!(shape, [import(1000), import(1000), import(500)]);

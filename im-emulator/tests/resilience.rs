@@ -168,7 +168,7 @@ async fn concurrent_tasks_on_one_client_stay_under_the_enforced_rate() {
     let gets = emulator
         .requests()
         .iter()
-        .filter(|r| r.path == "v4/sns/friend_get")
+        .filter(|r| r.path() == "v4/sns/friend_get")
         .count();
     assert_eq!(gets, 480);
 }

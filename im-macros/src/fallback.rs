@@ -35,19 +35,9 @@ pub(crate) fn declared_struct(
     };
     let stubs = match kind {
         Kind::Request => {
-            // The default response type may not exist yet; `Empty` keeps the stub compiling.
-            let mut args = Args {
-                path: args.path.clone(),
-                rate: args.rate,
-                response: args.response.clone(),
-                check: None,
-                krate: None,
-                given: Vec::new(),
-            };
-            if args.response.is_none() {
-                args.response = Some(syn::parse_quote!(#krate::Empty));
-            }
-            let endpoint = endpoint_impl(item, &args, krate);
+            // The declared response type is kept (not a placeholder), so that code using the
+            // answer's fields does not report follow-on errors.
+            let endpoint = endpoint_impl(item, args, krate);
             let validate = stub_validate();
             quote!(#endpoint #validate)
         }

@@ -10,7 +10,7 @@ use tencent_im_friends::{
 use super::{answers, Held, Outcome, World};
 
 impl World {
-    pub fn black_list_add(&mut self, req: BlackListAdd, now: i64) -> Outcome<ItemResults> {
+    pub(crate) fn black_list_add(&mut self, req: BlackListAdd, now: i64) -> Outcome<ItemResults> {
         self.check_from(&req.from_account)?;
         Self::check_item_count(
             "To_Account",
@@ -59,7 +59,7 @@ impl World {
         Ok(answers::item_results(results))
     }
 
-    pub fn black_list_delete(&mut self, req: BlackListDelete) -> Outcome<ItemResults> {
+    pub(crate) fn black_list_delete(&mut self, req: BlackListDelete) -> Outcome<ItemResults> {
         self.check_from(&req.from_account)?;
         Self::check_item_count(
             "To_Account",
@@ -87,7 +87,7 @@ impl World {
         Ok(answers::item_results(results))
     }
 
-    pub fn black_list_get(&self, req: BlackListGet) -> Outcome<BlackListGetResponse> {
+    pub(crate) fn black_list_get(&self, req: BlackListGet) -> Outcome<BlackListGetResponse> {
         self.check_from(&req.from_account)?;
         let me = self.existing(&req.from_account)?;
         let total = me.blocklist.len();
@@ -109,7 +109,7 @@ impl World {
         Ok(answers::black_list_get(items, next, me.blocklist_sequence))
     }
 
-    pub fn black_list_check(&self, req: BlackListCheck) -> Outcome<BlackListCheckResponse> {
+    pub(crate) fn black_list_check(&self, req: BlackListCheck) -> Outcome<BlackListCheckResponse> {
         self.check_from(&req.from_account)?;
         Self::check_item_count(
             "To_Account",

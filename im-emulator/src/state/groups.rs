@@ -9,7 +9,7 @@ use tencent_im_friends::{
 use super::{answers, Outcome, Refusal, World};
 
 impl World {
-    pub fn group_add(&mut self, req: GroupAdd) -> Outcome<GroupAddResponse> {
+    pub(crate) fn group_add(&mut self, req: GroupAdd) -> Outcome<GroupAddResponse> {
         self.check_from(&req.from_account)?;
         let me = self.account_mut(&req.from_account)?;
         if let Some(name) = req.group_names.iter().find(|n| me.groups.contains(n)) {
@@ -56,7 +56,7 @@ impl World {
         Ok(answers::group_add(results, me.group_sequence))
     }
 
-    pub fn group_delete(&mut self, req: GroupDelete) -> Outcome<GroupDeleteResponse> {
+    pub(crate) fn group_delete(&mut self, req: GroupDelete) -> Outcome<GroupDeleteResponse> {
         self.check_from(&req.from_account)?;
         let me = self.account_mut(&req.from_account)?;
         if let Some(name) = req.group_names.iter().find(|n| !me.groups.contains(n)) {
@@ -79,7 +79,7 @@ impl World {
         Ok(answers::group_delete(me.group_sequence))
     }
 
-    pub fn group_get(&self, req: GroupGet) -> Outcome<GroupGetResponse> {
+    pub(crate) fn group_get(&self, req: GroupGet) -> Outcome<GroupGetResponse> {
         self.check_from(&req.from_account)?;
         let me = self.existing(&req.from_account)?;
         let groups = me

@@ -15,7 +15,8 @@ use tencent_im_friends::{
     FriendImport, FriendImportResponse, FriendValue, Tag, TagValue,
 };
 
-/// A whole-request failure: the envelope's `ErrorCode` and `ErrorInfo`.
+/// A whole-request failure, the answer of a handler that refuses a call: the envelope's
+/// `ErrorCode` and `ErrorInfo`, with no fields of the call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     /// `ErrorCode`.
@@ -25,7 +26,8 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    pub(crate) fn new(code: ErrorCode, info: impl Into<String>) -> Self {
+    /// A refusal with `code` and `info`.
+    pub fn new(code: ErrorCode, info: impl Into<String>) -> Self {
         Self {
             code,
             info: info.into(),
@@ -174,11 +176,12 @@ pub(crate) struct Limits {
     pub friend_page_size: usize,
 }
 
-/// Every account of the app.
+/// Every account of the app: the state that handlers read and change (see
+/// [`EmulatorBuilder::serve`](crate::EmulatorBuilder::serve)), one call at a time.
 #[derive(Debug)]
-pub(crate) struct World {
-    pub accounts: HashMap<String, Account>,
-    pub limits: Limits,
+pub struct World {
+    pub(crate) accounts: HashMap<String, Account>,
+    pub(crate) limits: Limits,
 }
 
 fn item_failure(to: &str, code: ErrorCode, info: &str) -> ResultItem {
@@ -192,7 +195,7 @@ pub(crate) mod profile;
 mod relations;
 
 impl World {
-    pub fn new(limits: Limits) -> Self {
+    pub(crate) fn new(limits: Limits) -> Self {
         Self {
             accounts: HashMap::new(),
             limits,
@@ -254,7 +257,7 @@ impl World {
 
     // ----- accounts -------------------------------------------------------------------------
 
-    pub fn account_import(&mut self, req: AccountImport) -> Outcome<Empty> {
+    pub(crate) fn account_import(&mut self, req: AccountImport) -> Outcome<Empty> {
         check::user_id(&req.user_id, &FieldPath::ROOT.field("UserID"))
             .map_err(|err| Refusal::new(ErrorCode::INVALID_PARAMETER, err.to_string()))?;
         let account = self.accounts.entry(req.user_id).or_default();
@@ -267,7 +270,7 @@ impl World {
         Ok(Empty {})
     }
 
-    pub fn multiaccount_import(
+    pub(crate) fn multiaccount_import(
         &mut self,
         req: MultiaccountImport,
     ) -> Outcome<MultiaccountImportResponse> {
@@ -288,7 +291,7 @@ impl World {
         Ok(answers::multiaccount_import(failed))
     }
 
-    pub fn account_check(&self, req: AccountCheck) -> Outcome<AccountCheckResponse> {
+    pub(crate) fn account_check(&self, req: AccountCheck) -> Outcome<AccountCheckResponse> {
         Self::check_item_count(
             "CheckItem",
             req.items.len(),
@@ -310,7 +313,7 @@ impl World {
         Ok(answers::account_check(results))
     }
 
-    pub fn account_delete(&mut self, req: AccountDelete) -> Outcome<AccountDeleteResponse> {
+    pub(crate) fn account_delete(&mut self, req: AccountDelete) -> Outcome<AccountDeleteResponse> {
         Self::check_item_count(
             "DeleteItem",
             req.items.len(),
@@ -347,7 +350,11 @@ impl World {
 
     // ----- friends --------------------------------------------------------------------------
 
-    pub fn friend_import(&mut self, req: FriendImport, now: i64) -> Outcome<FriendImportResponse> {
+    pub(crate) fn friend_import(
+        &mut self,
+        req: FriendImport,
+        now: i64,
+    ) -> Outcome<FriendImportResponse> {
         self.check_from(&req.from_account)?;
         Self::check_item_count(
             "AddFriendItem",
@@ -423,7 +430,7 @@ impl World {
         Ok(answers::friend_import(results))
     }
 
-    pub fn friend_add(&mut self, req: FriendAdd, now: i64) -> Outcome<FriendAddResponse> {
+    pub(crate) fn friend_add(&mut self, req: FriendAdd, now: i64) -> Outcome<FriendAddResponse> {
         self.check_from(&req.from_account)?;
         Self::check_item_count(
             "AddFriendItem",
@@ -555,7 +562,7 @@ impl World {
         Ok(())
     }
 
-    pub fn friend_get(&self, req: FriendGet) -> Outcome<FriendGetResponse> {
+    pub(crate) fn friend_get(&self, req: FriendGet) -> Outcome<FriendGetResponse> {
         self.check_from(&req.from_account)?;
         let account = self.existing(&req.from_account)?;
         let total = account.friends.len();

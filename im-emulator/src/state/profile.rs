@@ -2,8 +2,7 @@
 //! `v4/profile/portrait_set` and `v4/profile/portrait_get`, for `Tag_Profile_IM_AllowType` and
 //! `Tag_Profile_IM_Nick` only. The SDK does not ship these calls; the emulator has its own types.
 
-use serde::{Deserialize, Serialize};
-use tencent_im_core::{Empty, ErrorCode};
+use tencent_im_core::{im_api, im_item, im_response, Empty, ErrorCode};
 
 use super::{AllowType, Outcome, Refusal, World};
 
@@ -11,49 +10,49 @@ const ALLOW_TYPE: &str = "Tag_Profile_IM_AllowType";
 const NICK: &str = "Tag_Profile_IM_Nick";
 
 /// A profile field.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[im_item]
+#[derive(Debug, Clone)]
 pub(crate) struct ProfileItem {
-    #[serde(rename = "Tag")]
     tag: String,
-    #[serde(rename = "Value")]
     value: serde_json::Value,
 }
 
 /// `portrait_set` body.
-#[derive(Debug, Deserialize)]
+#[im_api(path = "v4/profile/portrait_set", rate = 200, response = Empty)]
+#[derive(Debug, Clone)]
 pub(crate) struct PortraitSet {
-    #[serde(rename = "From_Account")]
     from_account: String,
-    #[serde(rename = "ProfileItem")]
+    #[im(rename = "ProfileItem")]
     items: Vec<ProfileItem>,
 }
 
 /// `portrait_get` body.
-#[derive(Debug, Deserialize)]
+#[im_api(path = "v4/profile/portrait_get", rate = 200)]
+#[derive(Debug, Clone)]
 pub(crate) struct PortraitGet {
-    #[serde(rename = "To_Account")]
+    #[im(rename = "To_Account")]
     to_accounts: Vec<String>,
-    #[serde(rename = "TagList")]
+    #[im(rename = "TagList")]
     tags: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[im_item]
+#[derive(Debug)]
 pub(crate) struct UserProfile {
-    #[serde(rename = "To_Account")]
     to_account: String,
-    #[serde(rename = "ProfileItem")]
+    #[im(rename = "ProfileItem")]
     items: Vec<ProfileItem>,
-    #[serde(rename = "ResultCode")]
     result_code: ErrorCode,
-    #[serde(rename = "ResultInfo")]
     result_info: String,
 }
 
-#[derive(Debug, Serialize)]
+#[im_response]
+#[derive(Debug)]
 pub(crate) struct PortraitGetResponse {
-    #[serde(rename = "UserProfileItem")]
+    #[im(rename = "UserProfileItem")]
     profiles: Vec<UserProfile>,
-    #[serde(rename = "Fail_Account", skip_serializing_if = "Vec::is_empty")]
+    #[im(rename = "Fail_Account")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     fail_accounts: Vec<String>,
 }
 
@@ -63,7 +62,7 @@ const PROFILE_BAD_PARAMETER: ErrorCode = ErrorCode(40001);
 const PROFILE_NO_ACCOUNT: ErrorCode = ErrorCode(40003);
 
 impl World {
-    pub fn portrait_set(&mut self, req: PortraitSet) -> Outcome<Empty> {
+    pub(crate) fn portrait_set(&mut self, req: PortraitSet) -> Outcome<Empty> {
         let account = self
             .accounts
             .get_mut(&req.from_account)
@@ -102,7 +101,7 @@ impl World {
         Ok(Empty {})
     }
 
-    pub fn portrait_get(&self, req: PortraitGet) -> Outcome<PortraitGetResponse> {
+    pub(crate) fn portrait_get(&self, req: PortraitGet) -> Outcome<PortraitGetResponse> {
         let mut fail_accounts = Vec::new();
         let profiles = req
             .to_accounts

@@ -46,7 +46,7 @@ fn not_a_friend(to: &str) -> ResultItem {
 }
 
 impl World {
-    pub fn friend_update(&mut self, req: FriendUpdate) -> Outcome<ItemResults> {
+    pub(crate) fn friend_update(&mut self, req: FriendUpdate) -> Outcome<ItemResults> {
         self.check_from(&req.from_account)?;
         Self::check_item_count(
             "UpdateItem",
@@ -111,7 +111,7 @@ impl World {
         Ok(answers::item_results(results))
     }
 
-    pub fn friend_delete(&mut self, req: FriendDelete) -> Outcome<ItemResults> {
+    pub(crate) fn friend_delete(&mut self, req: FriendDelete) -> Outcome<ItemResults> {
         self.check_from(&req.from_account)?;
         Self::check_item_count(
             "To_Account",
@@ -137,7 +137,7 @@ impl World {
         Ok(answers::item_results(results))
     }
 
-    pub fn friend_delete_all(&mut self, req: FriendDeleteAll) -> Outcome<Empty> {
+    pub(crate) fn friend_delete_all(&mut self, req: FriendDeleteAll) -> Outcome<Empty> {
         self.check_from(&req.from_account)?;
         let from = req.from_account.as_str();
         let account = self.account_mut(from)?;
@@ -162,7 +162,7 @@ impl World {
         }
     }
 
-    pub fn friend_check(&self, req: FriendCheck) -> Outcome<FriendCheckResponse> {
+    pub(crate) fn friend_check(&self, req: FriendCheck) -> Outcome<FriendCheckResponse> {
         self.check_from(&req.from_account)?;
         Self::check_item_count(
             "To_Account",
@@ -199,7 +199,7 @@ impl World {
         Ok(answers::friend_check(items))
     }
 
-    pub fn friend_get_list(&self, req: FriendGetList) -> Outcome<FriendGetListResponse> {
+    pub(crate) fn friend_get_list(&self, req: FriendGetList) -> Outcome<FriendGetListResponse> {
         self.check_from(&req.from_account)?;
         check::items(
             req.tags.len(),

@@ -7,3 +7,6 @@ pub struct FriendDelete {
 }
 
 fn main() {}
+
+/// The answer; declared so that only the mistake under test is reported.
+pub type FriendDeleteResponse = tencent_im_core::Empty;

@@ -4,3 +4,6 @@ use tencent_im_core::im_api;
 pub struct FriendGet(String);
 
 fn main() {}
+
+/// The answer; declared so that only the mistake under test is reported.
+pub type FriendGetResponse = tencent_im_core::Empty;

@@ -6,3 +6,6 @@ pub union FriendGet {
 }
 
 fn main() {}
+
+/// The answer; declared so that only the mistake under test is reported.
+pub type FriendGetResponse = tencent_im_core::Empty;

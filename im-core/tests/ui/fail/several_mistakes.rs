@@ -15,3 +15,6 @@ fn main() {
     let _ = <FriendGet as tencent_im_core::Endpoint>::PATH;
     let _ = request.start_index;
 }
+
+/// The answer; declared so that only the mistake under test is reported.
+pub type FriendGetResponse = tencent_im_core::Empty;
