@@ -4,9 +4,9 @@
 //!
 //!     cargo run -p im-examples --example custom_endpoint
 
-use tencent_im_accounts::MultiaccountImport;
-use tencent_im_core::{im_api, im_item, im_response, Endpoint, ErrorCode};
-use tencent_im_emulator::{CallContext, Emulator, Refusal, World};
+use tencent_im::accounts::MultiaccountImport;
+use tencent_im::emulator::{CallContext, Emulator, Refusal, World};
+use tencent_im::{im_api, im_item, im_response, Endpoint, ErrorCode};
 
 /// The most accounts one query may name.
 const MAX_ACCOUNTS: usize = 500;

@@ -1,10 +1,8 @@
 //! Setup shared by the examples: a client for the service named by the `IM_*` variables, or for
 //! an emulator started in-process when none are set.
 
-pub mod baseline;
-
-use tencent_im_core::{Client, Error};
-use tencent_im_emulator::{Emulator, RunningEmulator};
+use tencent_im::emulator::{Emulator, RunningEmulator};
+use tencent_im::{Client, Error};
 
 /// The variables that, when any is set, point the examples at a real service.
 pub const ENV_VARS: [&str; 5] = [

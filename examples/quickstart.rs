@@ -5,11 +5,11 @@
 //!
 //!     cargo run -p im-examples --example quickstart
 
-use tencent_im_accounts::MultiaccountImport;
-use tencent_im_core::Error;
-use tencent_im_friends::{
+use tencent_im::accounts::MultiaccountImport;
+use tencent_im::friends::{
     AddType, FriendAdd, FriendAddItem, FriendGet, FriendImport, FriendImportItem,
 };
+use tencent_im::Error;
 
 const FANS: usize = 250;
 
@@ -38,7 +38,7 @@ async fn run() -> Result<(), Error> {
     ];
     accounts.extend(fans.iter().cloned());
     let mut failed_accounts = 0;
-    for chunk in accounts.chunks(tencent_im_accounts::MAX_ACCOUNTS_PER_REQUEST) {
+    for chunk in accounts.chunks(tencent_im::accounts::MAX_ACCOUNTS_PER_REQUEST) {
         let response = client
             .call(&MultiaccountImport::new(chunk.to_vec()))
             .await?;

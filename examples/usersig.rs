@@ -11,8 +11,8 @@ use std::process::ExitCode;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use clap::{Parser, Subcommand};
-use tencent_im_core::usersig::{UserSigSigner, DEFAULT_EXPIRE_SECS};
-use tencent_im_core::{Clock, SystemClock};
+use tencent_im::usersig::{UserSigSigner, DEFAULT_EXPIRE_SECS};
+use tencent_im::{Clock, SystemClock};
 
 #[derive(Debug, Parser)]
 #[command(

@@ -3,8 +3,8 @@
 //! `cost_probe`, `loopback_bench`).
 
 use serde::{Deserialize, Serialize};
-use tencent_im_core::ResultItem;
-use tencent_im_friends::FriendImportResponse;
+use tencent_im::friends::FriendImportResponse;
+use tencent_im::ResultItem;
 
 /// The secret key of the measurements.
 pub const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
@@ -120,7 +120,7 @@ pub fn import_answer() -> Vec<u8> {
             if i % 50 == 0 {
                 ResultItem::failed(
                     to,
-                    tencent_im_core::ErrorCode(30010),
+                    tencent_im::ErrorCode(30010),
                     "Err_SNS_FriendImport_My_Friend_Num_Exceed_Threshold",
                 )
             } else {

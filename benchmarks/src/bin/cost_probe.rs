@@ -10,10 +10,10 @@
 
 use std::hint::black_box;
 
-use im_examples::baseline::{self, KEY};
-use tencent_im_core::usersig::UserSigSigner;
-use tencent_im_core::{envelope, Client, Endpoint};
-use tencent_im_friends::{FriendImport, FriendImportItem, FriendImportResponse};
+use im_benchmarks::{self as baseline, KEY};
+use tencent_im::friends::{FriendImport, FriendImportItem, FriendImportResponse};
+use tencent_im::usersig::UserSigSigner;
+use tencent_im::{envelope, Client, Endpoint};
 
 fn main() -> std::process::ExitCode {
     let mut args = std::env::args().skip(1);

@@ -1,4 +1,4 @@
-//! What the SDK costs per call, against the hand-written client of `im_examples::baseline`, with
+//! What the SDK costs per call, against the hand-written client of `im_benchmarks`, with
 //! no network in the way: build a 1000-item friend_import, sign the URL, serialise the body,
 //! decode a 1000-item answer. Also UserSig generation and verification, and the decode of a
 //! 500-friend friend_get page.
@@ -8,12 +8,12 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use im_examples::baseline::{self, KEY};
-use tencent_im_core::usersig::UserSigSigner;
-use tencent_im_core::{envelope, Client, Endpoint};
-use tencent_im_friends::{
+use im_benchmarks::{self as baseline, KEY};
+use tencent_im::friends::{
     Friend, FriendGetResponse, FriendImport, FriendImportItem, FriendImportResponse, Tag, TagValue,
 };
+use tencent_im::usersig::UserSigSigner;
+use tencent_im::{envelope, Client, Endpoint};
 
 /// One SDK call without the network: what `Client::call` does around the HTTP exchange.
 fn sdk_call(client: &Client, answer: &[u8]) -> usize {

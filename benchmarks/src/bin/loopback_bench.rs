@@ -1,6 +1,6 @@
 //! Calls per second through the SDK against the in-process emulator (rate limits off), at
 //! concurrency 1, 16 and 64, and the same through the hand-written client of
-//! `im_examples::baseline`.
+//! `im_benchmarks`.
 //!
 //!     cargo run --release -p im-examples --example loopback_bench [-- SECONDS_PER_RUN]
 
@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use im_examples::baseline;
-use tencent_im_core::usersig::UserSigSigner;
-use tencent_im_core::{Client, RateLimit};
-use tencent_im_emulator::{Emulator, RunningEmulator};
-use tencent_im_friends::{FriendGet, FriendImport, FriendImportItem};
+use im_benchmarks as baseline;
+use tencent_im::emulator::{Emulator, RunningEmulator};
+use tencent_im::friends::{FriendGet, FriendImport, FriendImportItem};
+use tencent_im::usersig::UserSigSigner;
+use tencent_im::{Client, RateLimit};
 
 #[derive(Clone, Copy, Debug)]
 enum Side {
@@ -117,7 +117,7 @@ async fn main() -> Result<(), String> {
         .chain(["bench".to_owned()])
         .collect();
     client
-        .call_batched(tencent_im_accounts::MultiaccountImport::new(ids.clone()))
+        .call_batched(tencent_im::accounts::MultiaccountImport::new(ids.clone()))
         .await
         .map_err(|e| e.error.to_string())?;
     let items = ids[..10]
