@@ -249,35 +249,6 @@ async fn account_calls() {
 }
 
 #[tokio::test]
-async fn client_side_validation_sends_nothing() {
-    let (_emulator, client) = start().await;
-    let items: Vec<FriendImportItem> = (0..1001)
-        .map(|i| FriendImportItem::new(format!("u{i}"), SOURCE))
-        .collect();
-    let err = client
-        .call(&FriendImport::new("a", items))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::Validation(v) if v.field() == "AddFriendItem"),
-        "{err}"
-    );
-    let err = client
-        .call(&FriendAdd::new(
-            "a",
-            vec![FriendAddItem::new("b", "Android")],
-        ))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(&err, Error::Validation(v) if v.field() == "AddFriendItem[0].AddSource"),
-        "{err}"
-    );
-    let err = client.call(&FriendGet::new("")).await.unwrap_err();
-    assert!(matches!(&err, Error::Validation(v) if v.field() == "From_Account"));
-}
-
-#[tokio::test]
 async fn wrong_key_and_non_admin_are_refused() {
     let emulator = Emulator::builder().start().await.unwrap();
     let wrong_key = Client::builder(emulator.sdkappid(), "not the key", emulator.admin())
