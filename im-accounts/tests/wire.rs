@@ -1,7 +1,7 @@
 //! Wire form of the account calls.
 
 use tencent_im_accounts::*;
-use tencent_im_core::{envelope, Endpoint, ErrorCode, ValidationError};
+use tencent_im_core::{envelope, ErrorCode};
 
 #[test]
 fn requests_use_tencent_names() {
@@ -54,42 +54,4 @@ fn responses_decode() {
     )
     .unwrap();
     assert_eq!(delete.results[0].user_id, "a");
-}
-
-#[test]
-fn caps_are_enforced_before_sending() {
-    let ids: Vec<String> = (0..101).map(|i| format!("u{i}")).collect();
-    assert!(matches!(
-        MultiaccountImport::new(ids.clone()).validate(),
-        Err(ValidationError::TooManyItems {
-            max: 100,
-            len: 101,
-            ..
-        })
-    ));
-    assert!(matches!(
-        AccountCheck::new(ids.clone()).validate(),
-        Err(ValidationError::TooManyItems { max: 100, .. })
-    ));
-    assert!(matches!(
-        AccountDelete::new(ids).validate(),
-        Err(ValidationError::TooManyItems { max: 100, .. })
-    ));
-    assert!(MultiaccountImport::new(Vec::<String>::new())
-        .validate()
-        .is_err());
-    assert_eq!(
-        AccountImport::new("x".repeat(33))
-            .validate()
-            .unwrap_err()
-            .field(),
-        "UserID"
-    );
-    assert_eq!(
-        AccountDelete::new(["ok", ""])
-            .validate()
-            .unwrap_err()
-            .field(),
-        "DeleteItem[1].UserID"
-    );
 }

@@ -2,6 +2,7 @@
 //! field the way Tencent spells it, and none reaches the server.
 
 use futures::future::BoxFuture;
+use tencent_im_accounts::{AccountCheck, AccountDelete, AccountImport, MultiaccountImport};
 use tencent_im_core::{Client, Endpoint, Error, ValidationError};
 use tencent_im_emulator::Emulator;
 use tencent_im_friends::*;
@@ -236,6 +237,89 @@ fn invalid_requests(client: &Client) -> Vec<Case> {
         FriendDelete::new("a", ["b", ""]),
         "To_Account[1]",
     );
+    case!(
+        "empty blocklist delete",
+        BlackListDelete::new("a", Vec::<String>::new()),
+        "To_Account",
+    );
+    case!(
+        "33-byte ID in a blocklist check",
+        BlackListCheck::new("a", [long_id.clone()], BlackCheckType::Both),
+        "To_Account[0]",
+    );
+    case!(
+        "empty group name deleted",
+        GroupDelete::new("a", [""]),
+        "GroupName[0]"
+    );
+    case!(
+        "friend_delete_all of nobody",
+        FriendDeleteAll::new(""),
+        "From_Account"
+    );
+    case!(
+        "a bare word in TagList",
+        FriendGetList::new("a", ["b"], vec![Tag::new("Nick")]),
+        "TagList[0]",
+    );
+    case!(
+        "no TagList",
+        FriendGetList::new("a", ["b"], vec![]),
+        "TagList"
+    );
+    case!(
+        "remark of 97 bytes updated",
+        FriendUpdate::new("a", vec![FriendUpdateItem::new("b").remark("r".repeat(97))]),
+        "UpdateItem[0].SnsItem[0].Value",
+    );
+    case!(
+        "update without fields",
+        FriendUpdate::new("a", vec![FriendUpdateItem::new("b")]),
+        "UpdateItem[0].SnsItem",
+    );
+    case!(
+        "custom value of 501 bytes updated",
+        FriendUpdate::new(
+            "a",
+            vec![FriendUpdateItem::new("b").field(Tag::custom("X").unwrap(), "v".repeat(501))],
+        ),
+        "UpdateItem[0].SnsItem[0].Value",
+    );
+    case!(
+        "add wording of 257 bytes",
+        import(FriendImportItem::new("b", SOURCE).add_wording("w".repeat(257))),
+        "AddFriendItem[0].AddWording",
+    );
+    case!(
+        "101 accounts imported at once",
+        MultiaccountImport::new(ids(101)),
+        "Accounts",
+    );
+    case!(
+        "no accounts imported",
+        MultiaccountImport::new(Vec::<String>::new()),
+        "Accounts"
+    );
+    case!(
+        "101 accounts checked",
+        AccountCheck::new(ids(101)),
+        "CheckItem"
+    );
+    case!(
+        "101 accounts deleted",
+        AccountDelete::new(ids(101)),
+        "DeleteItem"
+    );
+    case!(
+        "33-byte account",
+        AccountImport::new(long_id.clone()),
+        "UserID"
+    );
+    case!(
+        "empty ID among deleted accounts",
+        AccountDelete::new(["ok", ""]),
+        "DeleteItem[1].UserID",
+    );
     cases
 }
 
@@ -244,7 +328,7 @@ async fn invalid_requests_are_refused_with_the_field_named_and_nothing_is_sent()
     let emulator = Emulator::builder().start().await.unwrap();
     let client = emulator.client().unwrap();
     let cases = invalid_requests(&client);
-    assert!(cases.len() >= 30);
+    assert!(cases.len() >= 45);
     for case in cases {
         let err = case.checked.expect_err(case.name);
         assert_eq!(err.field(), case.field, "{}: {err}", case.name);
