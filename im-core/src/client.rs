@@ -8,7 +8,9 @@ use bytes::Bytes;
 
 use std::num::NonZeroU32;
 
+use crate::budget::{Reservation, ResponseBudget};
 use crate::rate::{Burst, PathLimiters};
+use crate::redact::Scrubber;
 use crate::usersig::UserSigSigner;
 use crate::{
     envelope, Clock, Endpoint, Error, ErrorCode, RateLimit, Region, RetryPolicy, SecretKey,
@@ -27,8 +29,14 @@ const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
 /// A client of the REST API for one app and one admin identifier.
 ///
-/// Cheap to clone (one `Arc`); clones share the connection pool and the cached admin UserSig.
-/// `Send + Sync`.
+/// Cheap to clone (one `Arc`); clones share the connection pool, the cached admin UserSig, the
+/// rate limiters and the response-memory budget. `Send + Sync`.
+///
+/// Hostile or broken servers are expected: redirects are never followed (a 3xx answer is
+/// [`Error::HttpStatus`]) and no `Referer` is sent, so the signed URL never goes to another
+/// host; server text is scrubbed of the UserSig and the secret key before it reaches an error
+/// or a log line; the bodies held by all in-flight calls together stay within
+/// [`ClientBuilder::max_response_bytes`].
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), tencent_im_core::Error> {
@@ -49,17 +57,54 @@ struct Inner {
     base_url: String,
     admin: String,
     signer: UserSigSigner,
+    /// Kept apart from the signer to scrub it from server text.
+    secret_key: SecretKey,
     usersig_ttl: u64,
     timeout: Duration,
-    max_response_bytes: usize,
+    budget: Arc<ResponseBudget>,
     clock: Arc<dyn Clock>,
     auth: RwLock<Option<CachedAuth>>,
     limiters: PathLimiters,
     retry: RetryPolicy,
 }
 
-/// Decodes one answer (status, body) into the caller's response slot.
-type DecodeFn<'a> = dyn FnMut(u16, &[u8]) -> Result<(), Error> + Send + 'a;
+/// Decodes one answer (status, body) into the caller's response slot, scrubbing server text.
+type DecodeFn<'a> = dyn FnMut(u16, &[u8], &Scrubber<'_>) -> Result<(), Error> + Send + 'a;
+
+/// Options of one call, for [`Client::call_with`].
+///
+/// ```no_run
+/// # async fn demo(
+/// #     client: tencent_im_core::Client,
+/// #     request: impl tencent_im_core::Endpoint,
+/// # ) -> Result<(), tencent_im_core::Error> {
+/// use std::time::Duration;
+/// use tencent_im_core::CallOptions;
+///
+/// let options = CallOptions::new().timeout(Duration::from_secs(4));
+/// let answer = client.call_with(&request, options).await?;
+/// # let _ = answer; Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallOptions {
+    timeout: Option<Duration>,
+}
+
+impl CallOptions {
+    /// The client's settings.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Timeout of each attempt of this call instead of the client's
+    /// [`ClientBuilder::timeout`]; retries stay bounded by the [`RetryPolicy`]. Zero is refused
+    /// with [`Error::ZeroTimeout`] when the call is made.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+}
 
 /// The signed part of the query string, reused until `renew_at`.
 struct CachedAuth {
@@ -100,7 +145,6 @@ impl Client {
             usersig_ttl: DEFAULT_USERSIG_TTL,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             clock: Arc::new(SystemClock),
-            http: None,
             rate_limit: RateLimit::Documented,
             retry: RetryPolicy::default(),
         }
@@ -119,13 +163,39 @@ impl Client {
     /// per-item failures of a successful batch call are part of the response. On `70001`
     /// (UserSig expired) the client signs anew and retries once.
     pub async fn call<E: Endpoint>(&self, request: &E) -> Result<E::Response, Error> {
+        self.call_with(request, CallOptions::new()).await
+    }
+
+    /// [`Client::call`] with options for this call only, e.g. a shorter timeout.
+    pub async fn call_with<E: Endpoint>(
+        &self,
+        request: &E,
+        options: CallOptions,
+    ) -> Result<E::Response, Error> {
         request.validate()?;
+        let timeout = match options.timeout {
+            Some(timeout) if timeout.is_zero() => {
+                return Err(Error::ZeroTimeout {
+                    setting: "CallOptions::timeout",
+                })
+            }
+            Some(timeout) => timeout,
+            None => self.inner.timeout,
+        };
         let body = Bytes::from(serde_json::to_vec(request).map_err(Error::Encode)?);
         let mut response = None;
-        self.execute(E::PATH, E::RATE, body, &mut |status, bytes| {
-            response = Some(envelope::decode::<E::Response>(status, bytes)?);
-            Ok(())
-        })
+        self.execute(
+            E::PATH,
+            E::RATE,
+            body,
+            timeout,
+            &mut |status, bytes, scrubber| {
+                response = Some(envelope::decode_scrubbed::<E::Response>(
+                    status, bytes, scrubber,
+                )?);
+                Ok(())
+            },
+        )
         .await?;
         // `execute` returns Ok only after `decode` succeeded.
         response.ok_or_else(|| Error::Config("no response was decoded".to_owned()))
@@ -139,6 +209,7 @@ impl Client {
         path: &'static str,
         rate: NonZeroU32,
         body: Bytes,
+        timeout: Duration,
         decode: &mut DecodeFn<'_>,
     ) -> Result<(), Error> {
         let inner = &*self.inner;
@@ -148,10 +219,7 @@ impl Client {
         loop {
             inner.limiters.acquire(path, rate).await;
             let attempt_started = Instant::now();
-            let result = self
-                .send_once(path, body.clone())
-                .await
-                .and_then(|(status, bytes)| decode(status, &bytes));
+            let result = self.attempt(path, body.clone(), timeout, decode).await;
             let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
             let err = match result {
                 Ok(()) => {
@@ -188,34 +256,75 @@ impl Client {
         }
     }
 
-    async fn send_once(&self, path: &'static str, body: Bytes) -> Result<(u16, Vec<u8>), Error> {
+    /// One attempt: send, receive within `timeout`, decode. Every piece of server text is
+    /// scrubbed of the secret key and of the signed query (this attempt's and the current one)
+    /// before it goes into an error, so retries' log lines and the final error are clean.
+    async fn attempt(
+        &self,
+        path: &'static str,
+        body: Bytes,
+        timeout: Duration,
+        decode: &mut DecodeFn<'_>,
+    ) -> Result<(), Error> {
         let inner = &*self.inner;
-        let url = inner.url(path)?;
+        let auth = inner.auth_query()?;
+        // Another call may have renewed the UserSig meanwhile; a server may quote either.
+        let current = inner.cached_query().unwrap_or_else(|| Arc::clone(&auth));
+        let scrubber = Scrubber::new(inner.secret_key.expose_secret(), [&auth, &current]);
+        // The timeout covers the wait for the response-memory budget too.
+        let (status, bytes, _reservation) = tokio::time::timeout(
+            timeout,
+            self.send_once(path, &auth, body, timeout, &scrubber),
+        )
+        .await
+        .unwrap_or(Err(Error::Timeout { timeout }))?;
+        // `_reservation` holds the body's share of the budget until it is decoded.
+        decode(status, &bytes, &scrubber)
+    }
+
+    async fn send_once(
+        &self,
+        path: &'static str,
+        auth: &str,
+        body: Bytes,
+        timeout: Duration,
+        scrubber: &Scrubber<'_>,
+    ) -> Result<(u16, Vec<u8>, Reservation), Error> {
+        let inner = &*self.inner;
+        let url = inner.url_with(path, auth);
+        let transport = |err| Error::transport(err, timeout, scrubber);
         let mut response = inner
             .http
             .post(url)
+            .timeout(timeout)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body)
             .send()
             .await
-            .map_err(|err| Error::transport(err, inner.timeout))?;
+            .map_err(transport)?;
         let status = response.status().as_u16();
-        let mut buf = Vec::with_capacity(response.content_length().map_or(4096, |len| {
-            len.min(inner.max_response_bytes as u64) as usize
-        }));
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|err| Error::transport(err, inner.timeout))?
-        {
-            if buf.len() + chunk.len() > inner.max_response_bytes {
-                return Err(Error::BodyTooLarge {
-                    limit: inner.max_response_bytes,
-                });
+        let limit = inner.budget.limit();
+        let too_large = || Error::BodyTooLarge { limit };
+        let mut reservation = inner.budget.empty();
+        // A body of known length is reserved whole before any of it is read, so this call
+        // never waits while holding part of the budget.
+        if let Some(len) = response.content_length() {
+            let len = usize::try_from(len).map_err(|_| too_large())?;
+            if len > limit {
+                return Err(too_large());
             }
+            reservation.grow_to(len).await;
+        }
+        let mut buf = Vec::with_capacity(reservation.bytes().max(4096).min(limit));
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            let total = buf.len() + chunk.len();
+            if total > limit {
+                return Err(too_large());
+            }
+            reservation.grow_to(total).await;
             buf.extend_from_slice(&chunk);
         }
-        Ok((status, buf))
+        Ok((status, buf, reservation))
     }
 
     /// The base URL calls go to, e.g. `https://console.tim.qq.com`.
@@ -242,12 +351,24 @@ impl Client {
 
 impl Inner {
     fn url(&self, path: &str) -> Result<String, Error> {
-        let auth = self.auth_query()?;
+        Ok(self.url_with(path, &self.auth_query()?))
+    }
+
+    fn url_with(&self, path: &str, auth: &str) -> String {
         let random: u32 = fastrand::u32(..);
-        Ok(format!(
+        format!(
             "{}/{}?{}&random={}&contenttype=json",
             self.base_url, path, auth, random
-        ))
+        )
+    }
+
+    /// The signed query currently cached, if any.
+    fn cached_query(&self) -> Option<Arc<str>> {
+        self.auth
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map(|auth| Arc::clone(&auth.query))
     }
 
     /// `sdkappid=..&identifier=..&usersig=..`, signed once and reused until it nears expiry.
@@ -310,7 +431,6 @@ pub struct ClientBuilder {
     usersig_ttl: Duration,
     max_response_bytes: usize,
     clock: Arc<dyn Clock>,
-    http: Option<reqwest::Client>,
     rate_limit: RateLimit,
     retry: RetryPolicy,
 }
@@ -375,13 +495,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Whole-request timeout (default [`DEFAULT_TIMEOUT`]); keep it above 3 s.
+    /// Timeout of each attempt, from sending the request to the last byte of the answer,
+    /// waiting for the response-memory budget included (default [`DEFAULT_TIMEOUT`]); keep it
+    /// above 3 s. One call can override it with [`CallOptions::timeout`]. Zero is refused by
+    /// [`ClientBuilder::build`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Connection timeout (default 5 s).
+    /// Connection timeout (default 5 s). Zero is refused by [`ClientBuilder::build`].
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -393,7 +516,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Largest response body accepted (default 32 MiB).
+    /// The response-memory budget (default 32 MiB): the largest body accepted
+    /// ([`Error::BodyTooLarge`] beyond it), and the most bytes of bodies all in-flight calls of
+    /// the client and its clones hold at once. A call whose body does not fit beside the others'
+    /// waits for them, within its timeout.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = limit;
         self
@@ -418,12 +544,6 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses a preconfigured `reqwest::Client` (its own timeouts then apply).
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
-        self
-    }
-
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         if self.admin.is_empty() || self.admin.len() > crate::MAX_USER_ID_BYTES {
@@ -443,6 +563,16 @@ impl ClientBuilder {
                     "RateLimit::Fraction({fraction}) must be above 0 and at most 1"
                 )));
             }
+        }
+        if self.timeout.is_zero() {
+            return Err(Error::ZeroTimeout {
+                setting: "ClientBuilder::timeout",
+            });
+        }
+        if self.connect_timeout.is_zero() {
+            return Err(Error::ZeroTimeout {
+                setting: "ClientBuilder::connect_timeout",
+            });
         }
         let usersig_ttl = self.usersig_ttl.as_secs();
         if usersig_ttl < 60 {
@@ -476,25 +606,29 @@ impl ClientBuilder {
                 url.trim_end_matches('/').to_owned()
             }
         };
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout)
-                .connect_timeout(self.connect_timeout)
-                .pool_idle_timeout(Duration::from_secs(60))
-                .tcp_nodelay(true)
-                .build()
-                .map_err(|err| Error::Config(format!("HTTP client: {err}")))?,
-        };
+        // Every request URL carries the admin UserSig. A redirect would hand it (in the URL,
+        // the `Referer`, and on 307/308 the body) to whatever host the answer names, so none is
+        // followed: a 3xx answer is `Error::HttpStatus`. The service never redirects. There is
+        // no way to bring one's own `reqwest::Client`, as it could follow redirects.
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .tcp_nodelay(true)
+            .build()
+            .map_err(|err| Error::Config(format!("HTTP client: {err}")))?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                signer: UserSigSigner::new(self.sdkappid, self.secret_key),
+                signer: UserSigSigner::new(self.sdkappid, self.secret_key.clone()),
+                secret_key: self.secret_key,
                 admin: self.admin,
                 usersig_ttl,
                 timeout: self.timeout,
-                max_response_bytes: self.max_response_bytes,
+                budget: ResponseBudget::new(self.max_response_bytes),
                 clock: self.clock,
                 auth: RwLock::new(None),
                 limiters: PathLimiters::new(self.rate_limit, Burst::Single),
@@ -655,6 +789,95 @@ mod tests {
             .usersig_ttl(Duration::from_secs(1))
             .build()
             .is_err());
+    }
+
+    /// A call whose answer is `BODY_LEN` bytes of JSON.
+    #[derive(serde::Serialize)]
+    struct Big;
+
+    impl Endpoint for Big {
+        const PATH: &'static str = "v4/test/big";
+        const RATE: NonZeroU32 = NonZeroU32::MIN;
+        type Response = crate::Empty;
+    }
+
+    const BODY_LEN: usize = 1500;
+
+    #[tokio::test]
+    async fn concurrent_bodies_share_one_budget() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        const CALLS: usize = 4;
+        const BUDGET: usize = 4000; // more than BODY_LEN, less than CALLS * BODY_LEN
+        let head = b"{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"Pad\":\"";
+        let mut body = head.to_vec();
+        body.resize(BODY_LEN - 2, b'x');
+        body.extend_from_slice(b"\"}");
+        let answer = [
+            format!("HTTP/1.1 200 OK\r\ncontent-length: {BODY_LEN}\r\n\r\n").into_bytes(),
+            body,
+        ]
+        .concat();
+        // Each answer stops 100 bytes short of its end until released.
+        let split = answer.len() - 100;
+        let (release, released) = tokio::sync::watch::channel(false);
+        let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server_started = Arc::clone(&started);
+        tokio::spawn(async move {
+            for _ in 0..CALLS {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                let answer = answer.clone();
+                let mut released = released.clone();
+                let started = Arc::clone(&server_started);
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let mut seen = Vec::new();
+                    while !seen.ends_with(b"\r\n\r\nnull") {
+                        let n = socket.read(&mut buf).await.unwrap();
+                        assert!(n > 0, "{}", String::from_utf8_lossy(&seen));
+                        seen.extend_from_slice(&buf[..n]);
+                    }
+                    socket.write_all(&answer[..split]).await.unwrap();
+                    started.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    released.wait_for(|go| *go).await.unwrap();
+                    socket.write_all(&answer[split..]).await.unwrap();
+                });
+            }
+        });
+        let client = Client::builder(1400000000, "k3y", "admin")
+            .base_url(base)
+            .max_response_bytes(BUDGET)
+            .rate_limit(RateLimit::Off)
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+        let calls: Vec<_> = (0..CALLS)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.call(&Big).await })
+            })
+            .collect();
+        let budget = Arc::clone(&client.inner.budget);
+        // Wait (bounded) until every answer is on its way and the budget is settled: two bodies
+        // fit, the other two wait for room before reading anything.
+        tokio::time::timeout(Duration::from_secs(20), async {
+            while started.load(std::sync::atomic::Ordering::SeqCst) < CALLS
+                || budget.in_use() < 2 * BODY_LEN
+            {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        })
+        .await
+        .unwrap();
+        assert_eq!(budget.in_use(), 2 * BODY_LEN, "only two bodies fit at once");
+        release.send(true).unwrap();
+        for call in calls {
+            call.await.unwrap().unwrap();
+        }
+        assert_eq!(budget.in_use(), 0, "every body gave its bytes back");
+        assert!(budget.peak() <= BUDGET, "peak {}", budget.peak());
     }
 
     #[test]

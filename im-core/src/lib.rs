@@ -28,6 +28,7 @@
 extern crate self as tencent_im_core;
 
 pub mod batch;
+mod budget;
 mod client;
 mod clock;
 mod endpoint;
@@ -35,17 +36,18 @@ pub mod envelope;
 mod error;
 mod error_code;
 pub mod rate;
+mod redact;
 mod region;
 mod retry;
 mod secret;
 pub mod usersig;
 mod validate;
 
-pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT, DEFAULT_USERSIG_TTL};
+pub use client::{CallOptions, Client, ClientBuilder, DEFAULT_TIMEOUT, DEFAULT_USERSIG_TTL};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use endpoint::{Empty, Endpoint, Validate};
 pub use envelope::ResultItem;
-pub use error::Error;
+pub use error::{Error, JsonError, PagingError, TransportError};
 pub use error_code::ErrorCode;
 pub use rate::RateLimit;
 pub use region::{ParseRegionError, Region};
