@@ -5,10 +5,11 @@
 //!
 //!     cargo run -p im-examples --example quickstart
 
+use futures::TryStreamExt;
 use tencent_im_accounts::MultiaccountImport;
 use tencent_im_core::Error;
 use tencent_im_friends::{
-    AddType, FriendAdd, FriendAddItem, FriendGet, FriendImport, FriendImportItem,
+    paging, AddType, FriendAdd, FriendAddItem, FriendImport, FriendImportItem,
 };
 
 const FANS: usize = 250;
@@ -108,15 +109,18 @@ async fn run() -> Result<(), Error> {
         added.failed().count() + single.failed().count() + asked.failed().count()
     );
 
-    // 4. Page through alice's friends.
-    let mut request = FriendGet::new("qs_alice");
+    // 4. Page through alice's friends. The stream ends with an error if the service's pages
+    //    stop advancing or bring more friends than FriendNum, so a broken server cannot keep
+    //    this loop going.
     let mut pages = 0;
     let mut seen = 0;
+    let mut total = 0;
     let mut sample = Vec::new();
-    let total = loop {
-        let page = client.call(&request).await?;
+    let mut stream = std::pin::pin!(paging::friend_pages(client, "qs_alice"));
+    while let Some(page) = stream.try_next().await? {
         pages += 1;
         seen += page.friends.len();
+        total = page.friend_num;
         for friend in page.friends.iter().take(2) {
             if sample.len() < 4 {
                 sample.push(format!(
@@ -128,11 +132,7 @@ async fn run() -> Result<(), Error> {
                 ));
             }
         }
-        match page.next_page(&request) {
-            Some(next) => request = next,
-            None => break page.friend_num,
-        }
-    };
+    }
     println!("friend_get: {seen} of {total} friends of qs_alice in {pages} pages, e.g.");
     for line in &sample {
         println!("  {line}");
