@@ -162,10 +162,11 @@ fn split<R: DeserializeOwned>(
         return Err(Error::HttpStatus {
             status,
             excerpt: scrubbed_excerpt(body, scrubber),
+            path: None,
         });
     }
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::EmptyBody { status });
+        return Err(Error::EmptyBody { status, path: None });
     }
     let mut envelope = Envelope::default();
     let mut de = serde_json::Deserializer::from_slice(body);
@@ -190,6 +191,7 @@ fn verdict(
             code,
             info: scrubber.scrub_owned(envelope.error_info.unwrap_or_default()),
             display: scrubber.scrub_owned(envelope.error_display.unwrap_or_default()),
+            path: None,
         }),
         None if envelope.action_status.as_deref() == Some("OK") => Ok(()),
         None => Err(decode_error(
@@ -211,6 +213,7 @@ fn decode_error(
         status,
         excerpt: scrubbed_excerpt(body, scrubber),
         source: JsonError::new(source, scrubber),
+        path: None,
     }
 }
 
@@ -444,6 +447,7 @@ mod tests {
                 code,
                 info,
                 display,
+                ..
             }) => {
                 assert_eq!(code, ErrorCode::SNS_BAD_PARAMETER);
                 assert_eq!(info, "bad");
@@ -457,11 +461,11 @@ mod tests {
     fn hostile_bodies_are_typed_errors() {
         assert!(matches!(
             check(502, b"<html>Bad Gateway</html>"),
-            Err(Error::HttpStatus { status: 502, ref excerpt }) if excerpt.contains("Bad Gateway")
+            Err(Error::HttpStatus { status: 502, ref excerpt, .. }) if excerpt.contains("Bad Gateway")
         ));
         assert!(matches!(
             check(200, b""),
-            Err(Error::EmptyBody { status: 200 })
+            Err(Error::EmptyBody { status: 200, .. })
         ));
         assert!(matches!(check(200, b"  \n"), Err(Error::EmptyBody { .. })));
         assert!(matches!(

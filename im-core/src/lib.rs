@@ -28,7 +28,6 @@
 extern crate self as tencent_im_core;
 
 pub mod batch;
-mod budget;
 mod client;
 mod clock;
 mod endpoint;

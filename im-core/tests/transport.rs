@@ -139,7 +139,12 @@ async fn bad_gateway_html_is_an_http_status_error() {
     .await
     .unwrap_err();
     match &err {
-        Error::HttpStatus { status, excerpt } => {
+        Error::HttpStatus {
+            status,
+            excerpt,
+            path,
+        } => {
+            assert_eq!(*path, Some("v4/sns/friend_get"));
             assert_eq!(*status, 502);
             assert!(excerpt.contains("Bad Gateway"));
         }
@@ -157,7 +162,16 @@ async fn html_with_200_empty_and_truncated_bodies_are_typed() {
     assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
 
     let err = call(response("200 OK", "")).await.unwrap_err();
-    assert!(matches!(err, Error::EmptyBody { status: 200 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::EmptyBody {
+                status: 200,
+                path: Some("v4/sns/friend_get")
+            }
+        ),
+        "{err:?}"
+    );
 
     // Connection closed before content-length bytes arrived.
     let err = call(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"ActionStatus\":\"OK\",\"Err")
@@ -182,7 +196,9 @@ async fn api_errors_carry_code_info_and_display() {
             code,
             info,
             display,
+            path,
         } => {
+            assert_eq!(*path, Some("v4/sns/friend_get"));
             assert_eq!(*code, ErrorCode::SNS_ACCOUNT_NOT_FOUND);
             assert_eq!(info, "no such user");
             assert_eq!(display, "x");
@@ -212,7 +228,16 @@ async fn oversized_bodies_are_refused() {
         })
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::BodyTooLarge { limit: 10 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::BodyTooLarge {
+                limit: 10,
+                path: Some("v4/sns/friend_get")
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -230,6 +255,12 @@ async fn connection_refused_is_a_transport_error_without_the_url() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert_eq!(err.path(), Some("v4/sns/friend_get"));
+    assert!(err.to_string().contains("v4/sns/friend_get"), "{err}");
+    assert!(
+        std::error::Error::source(&err).is_some(),
+        "the cause is reachable"
+    );
     assert!(err.is_retryable());
     assert!(
         err.to_string().to_lowercase().contains("refused"),
@@ -481,7 +512,7 @@ async fn a_call_can_have_its_own_timeout() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Timeout { timeout } if timeout == short),
+        matches!(err, Error::Timeout { timeout, .. } if timeout == short),
         "{err:?}"
     );
     assert_eq!(
