@@ -54,8 +54,9 @@ pub struct Envelope {
     pub error_display: Option<String>,
 }
 
+#[cfg(feature = "server")]
 impl Envelope {
-    /// The envelope of a success.
+    /// The envelope of a success (`server` feature).
     pub fn ok() -> Self {
         Self {
             action_status: Some("OK".to_owned()),
@@ -65,7 +66,7 @@ impl Envelope {
         }
     }
 
-    /// The envelope of a failure.
+    /// The envelope of a failure (`server` feature).
     pub fn fail(code: ErrorCode, info: impl Into<String>) -> Self {
         Self {
             action_status: Some("FAIL".to_owned()),
@@ -91,7 +92,8 @@ pub struct ResultItem {
 }
 
 impl ResultItem {
-    /// A successful item.
+    /// A successful item (`server` feature).
+    #[cfg(any(test, feature = "server"))]
     pub fn ok(to_account: impl Into<String>) -> Self {
         Self {
             to_account: to_account.into(),
@@ -100,7 +102,8 @@ impl ResultItem {
         }
     }
 
-    /// A failed item.
+    /// A failed item (`server` feature).
+    #[cfg(any(test, feature = "server"))]
     pub fn failed(to_account: impl Into<String>, code: ErrorCode, info: impl Into<String>) -> Self {
         Self {
             to_account: to_account.into(),
@@ -351,7 +354,8 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for InterceptMap<'_, A> {
     }
 }
 
-/// The first characters of a body, lossily decoded, for error messages.
+/// The first characters of a body, lossily decoded, for error messages (`server` feature).
+#[cfg(any(test, feature = "server"))]
 pub fn excerpt(body: &[u8]) -> String {
     scrubbed_excerpt(body, &Scrubber::none())
 }
