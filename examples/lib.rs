@@ -55,7 +55,10 @@ pub async fn connect() -> Result<Setup, Error> {
     let emulator = Emulator::builder()
         .start()
         .await
-        .map_err(|err| Error::Config(format!("cannot start the embedded emulator: {err}")))?;
+        .map_err(|source| Error::Io {
+            context: "cannot start the embedded emulator",
+            source,
+        })?;
     Ok(Setup {
         client: emulator.client()?,
         emulator: Some(emulator),

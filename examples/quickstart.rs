@@ -5,11 +5,11 @@
 //!
 //!     cargo run -p im-examples --example quickstart
 
+use futures::TryStreamExt;
 use tencent_im::accounts::MultiaccountImport;
 use tencent_im::friends::{
-    AddType, FriendAdd, FriendAddItem, FriendGet, FriendImport, FriendImportItem,
+    paging, AddType, FriendAdd, FriendAddItem, FriendImport, FriendImportItem,
 };
-use tencent_im::Error;
 
 const FANS: usize = 250;
 
@@ -24,7 +24,10 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run() -> Result<(), Error> {
+/// The examples' own failures are plain messages beside the SDK's errors.
+type Failure = Box<dyn std::error::Error>;
+
+async fn run() -> Result<(), Failure> {
     let setup = im_examples::connect().await?;
     let client = &setup.client;
     println!("Talking to {}", setup.describe());
@@ -108,15 +111,18 @@ async fn run() -> Result<(), Error> {
         added.failed().count() + single.failed().count() + asked.failed().count()
     );
 
-    // 4. Page through alice's friends.
-    let mut request = FriendGet::new("qs_alice");
+    // 4. Page through alice's friends. The stream ends with an error if the service's pages
+    //    stop advancing or bring more friends than FriendNum, so a broken server cannot keep
+    //    this loop going.
     let mut pages = 0;
     let mut seen = 0;
+    let mut total = 0;
     let mut sample = Vec::new();
-    let total = loop {
-        let page = client.call(&request).await?;
+    let mut stream = std::pin::pin!(paging::friend_pages(client, "qs_alice"));
+    while let Some(page) = stream.try_next().await? {
         pages += 1;
         seen += page.friends.len();
+        total = page.friend_num;
         for friend in page.friends.iter().take(2) {
             if sample.len() < 4 {
                 sample.push(format!(
@@ -128,11 +134,7 @@ async fn run() -> Result<(), Error> {
                 ));
             }
         }
-        match page.next_page(&request) {
-            Some(next) => request = next,
-            None => break page.friend_num,
-        }
-    };
+    }
     println!("friend_get: {seen} of {total} friends of qs_alice in {pages} pages, e.g.");
     for line in &sample {
         println!("  {line}");
@@ -144,9 +146,7 @@ async fn run() -> Result<(), Error> {
     println!("  friends of qs_alice {total}");
     println!("  pages pulled        {pages}");
     if seen as u64 != total {
-        return Err(Error::Config(format!(
-            "paging returned {seen} friends but FriendNum says {total}"
-        )));
+        return Err(format!("paging returned {seen} friends but FriendNum says {total}").into());
     }
     Ok(())
 }

@@ -118,7 +118,7 @@ impl Client {
         merged.ok_or_else(|| BatchError {
             completed: None,
             completed_items: 0,
-            error: Error::Config("a batch produced no request".to_owned()),
+            error: Error::Internal("a batch produced no request"),
         })
     }
 }

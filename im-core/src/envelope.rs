@@ -11,10 +11,16 @@ use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::error::JsonError;
+use crate::redact::Scrubber;
 use crate::{Error, ErrorCode};
 
 /// How much of a bad body an error quotes.
 const EXCERPT_CHARS: usize = 160;
+
+/// How much of a body is scrubbed before the excerpt is cut from it: more than the excerpt, so
+/// that a secret crossing the excerpt's end is still recognised whole.
+const SCRUB_WINDOW_BYTES: usize = EXCERPT_CHARS * 4 + 4096;
 
 /// The envelope fields of every response.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,8 +54,9 @@ pub struct Envelope {
     pub error_display: Option<String>,
 }
 
+#[cfg(feature = "server")]
 impl Envelope {
-    /// The envelope of a success.
+    /// The envelope of a success (`server` feature).
     pub fn ok() -> Self {
         Self {
             action_status: Some("OK".to_owned()),
@@ -59,7 +66,7 @@ impl Envelope {
         }
     }
 
-    /// The envelope of a failure.
+    /// The envelope of a failure (`server` feature).
     pub fn fail(code: ErrorCode, info: impl Into<String>) -> Self {
         Self {
             action_status: Some("FAIL".to_owned()),
@@ -85,7 +92,8 @@ pub struct ResultItem {
 }
 
 impl ResultItem {
-    /// A successful item.
+    /// A successful item (`server` feature).
+    #[cfg(any(test, feature = "server"))]
     pub fn ok(to_account: impl Into<String>) -> Self {
         Self {
             to_account: to_account.into(),
@@ -94,7 +102,8 @@ impl ResultItem {
         }
     }
 
-    /// A failed item.
+    /// A failed item (`server` feature).
+    #[cfg(any(test, feature = "server"))]
     pub fn failed(to_account: impl Into<String>, code: ErrorCode, info: impl Into<String>) -> Self {
         Self {
             to_account: to_account.into(),
@@ -111,22 +120,36 @@ impl ResultItem {
 
 /// Checks the status and the envelope of a response body; `Ok` means `ErrorCode == 0`.
 pub fn check(status: u16, body: &[u8]) -> Result<(), Error> {
-    let (payload, envelope) = split::<IgnoredAny>(status, body)?;
-    payload.map_err(|source| decode_error(status, body, source))?;
-    verdict(status, body, envelope)
+    check_scrubbed(status, body, &Scrubber::none())
+}
+
+fn check_scrubbed(status: u16, body: &[u8], scrubber: &Scrubber<'_>) -> Result<(), Error> {
+    let (payload, envelope) = split::<IgnoredAny>(status, body, scrubber)?;
+    payload.map_err(|source| decode_error(status, body, &source, scrubber))?;
+    verdict(status, body, envelope, scrubber)
 }
 
 /// Decodes a whole response in one pass: the envelope fields are taken out while `R` reads the
 /// rest, then `ErrorCode` decides. `R` describes the call's own fields; it never sees
 /// `ActionStatus`, `ErrorCode`, `ErrorInfo` or `ErrorDisplay`.
 pub fn decode<R: DeserializeOwned>(status: u16, body: &[u8]) -> Result<R, Error> {
-    let (payload, envelope) = split::<R>(status, body)?;
+    decode_scrubbed(status, body, &Scrubber::none())
+}
+
+/// [`decode`], with every piece of server text scrubbed of the client's secrets before it goes
+/// into an error.
+pub(crate) fn decode_scrubbed<R: DeserializeOwned>(
+    status: u16,
+    body: &[u8],
+    scrubber: &Scrubber<'_>,
+) -> Result<R, Error> {
+    let (payload, envelope) = split::<R>(status, body, scrubber)?;
     match payload {
-        Ok(value) => verdict(status, body, envelope).map(|()| value),
+        Ok(value) => verdict(status, body, envelope, scrubber).map(|()| value),
         // The body is not an `R`: a refusal (whose envelope says why), or not the expected JSON.
         Err(source) => {
-            check(status, body)?;
-            Err(decode_error(status, body, source))
+            check_scrubbed(status, body, scrubber)?;
+            Err(decode_error(status, body, &source, scrubber))
         }
     }
 }
@@ -136,15 +159,17 @@ pub fn decode<R: DeserializeOwned>(status: u16, body: &[u8]) -> Result<R, Error>
 fn split<R: DeserializeOwned>(
     status: u16,
     body: &[u8],
+    scrubber: &Scrubber<'_>,
 ) -> Result<(Result<R, serde_json::Error>, Envelope), Error> {
     if status != 200 {
         return Err(Error::HttpStatus {
             status,
-            excerpt: excerpt(body),
+            excerpt: scrubbed_excerpt(body, scrubber),
+            path: None,
         });
     }
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::EmptyBody { status });
+        return Err(Error::EmptyBody { status, path: None });
     }
     let mut envelope = Envelope::default();
     let mut de = serde_json::Deserializer::from_slice(body);
@@ -157,28 +182,41 @@ fn split<R: DeserializeOwned>(
 }
 
 /// Success is `ErrorCode == 0`, or no `ErrorCode` with `ActionStatus` `"OK"`.
-fn verdict(status: u16, body: &[u8], envelope: Envelope) -> Result<(), Error> {
+fn verdict(
+    status: u16,
+    body: &[u8],
+    envelope: Envelope,
+    scrubber: &Scrubber<'_>,
+) -> Result<(), Error> {
     match envelope.error_code {
         Some(code) if code.is_ok() => Ok(()),
         Some(code) => Err(Error::Api {
             code,
-            info: envelope.error_info.unwrap_or_default(),
-            display: envelope.error_display.unwrap_or_default(),
+            info: scrubber.scrub_owned(envelope.error_info.unwrap_or_default()),
+            display: scrubber.scrub_owned(envelope.error_display.unwrap_or_default()),
+            path: None,
         }),
         None if envelope.action_status.as_deref() == Some("OK") => Ok(()),
         None => Err(decode_error(
             status,
             body,
-            serde::de::Error::missing_field("ErrorCode"),
+            &serde::de::Error::missing_field("ErrorCode"),
+            scrubber,
         )),
     }
 }
 
-fn decode_error(status: u16, body: &[u8], source: serde_json::Error) -> Error {
+fn decode_error(
+    status: u16,
+    body: &[u8],
+    source: &serde_json::Error,
+    scrubber: &Scrubber<'_>,
+) -> Error {
     Error::Decode {
         status,
-        excerpt: excerpt(body),
-        source,
+        excerpt: scrubbed_excerpt(body, scrubber),
+        source: JsonError::new(source, scrubber),
+        path: None,
     }
 }
 
@@ -316,16 +354,24 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for InterceptMap<'_, A> {
     }
 }
 
-/// The first characters of a body, lossily decoded, for error messages.
+/// The first characters of a body, lossily decoded, for error messages (`server` feature).
+#[cfg(any(test, feature = "server"))]
 pub fn excerpt(body: &[u8]) -> String {
-    let head = &body[..body.len().min(EXCERPT_CHARS * 4)];
-    let text = String::from_utf8_lossy(head);
-    let mut out: String = text
-        .chars()
+    scrubbed_excerpt(body, &Scrubber::none())
+}
+
+/// The first characters of a body, scrubbed before they are cut.
+fn scrubbed_excerpt(body: &[u8], scrubber: &Scrubber<'_>) -> String {
+    let head = &body[..body.len().min(SCRUB_WINDOW_BYTES)];
+    let lossy = String::from_utf8_lossy(head);
+    let text = scrubber.scrub(&lossy);
+    let mut chars = text.chars();
+    let mut out: String = chars
+        .by_ref()
         .take(EXCERPT_CHARS)
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    if text.chars().count() > EXCERPT_CHARS || head.len() < body.len() {
+    if chars.next().is_some() || head.len() < body.len() {
         out.push('…');
     }
     out
@@ -405,6 +451,7 @@ mod tests {
                 code,
                 info,
                 display,
+                ..
             }) => {
                 assert_eq!(code, ErrorCode::SNS_BAD_PARAMETER);
                 assert_eq!(info, "bad");
@@ -418,11 +465,11 @@ mod tests {
     fn hostile_bodies_are_typed_errors() {
         assert!(matches!(
             check(502, b"<html>Bad Gateway</html>"),
-            Err(Error::HttpStatus { status: 502, ref excerpt }) if excerpt.contains("Bad Gateway")
+            Err(Error::HttpStatus { status: 502, ref excerpt, .. }) if excerpt.contains("Bad Gateway")
         ));
         assert!(matches!(
             check(200, b""),
-            Err(Error::EmptyBody { status: 200 })
+            Err(Error::EmptyBody { status: 200, .. })
         ));
         assert!(matches!(check(200, b"  \n"), Err(Error::EmptyBody { .. })));
         assert!(matches!(

@@ -12,8 +12,8 @@ use crate::{Error, ErrorCode};
 /// and the transient codes 30006, 30007, 30008, 60008, 60014, 70169, 70202, 70500. The rate-limit
 /// codes 60007, 60011, 60018 and 60019 are retried after at least
 /// [`RetryPolicy::rate_limited_delay`]; 70050 (too many failed signature checks) after
-/// [`RetryPolicy::sig_lockout_wait`], one minute as documented. Nothing else is retried. `70001`
-/// is handled apart from this policy: the client signs a new UserSig and retries once.
+/// [`RetryPolicy::sig_lockout_wait`], one minute as documented. Nothing else is retried. On
+/// `70001` the client signs a new UserSig and retries once, whatever the policy.
 ///
 /// Delays grow exponentially with full jitter from [`RetryPolicy::min_delay`] to
 /// [`RetryPolicy::max_delay`]; a call gives up after [`RetryPolicy::max_attempts`] attempts or
@@ -109,6 +109,54 @@ impl RetryPolicy {
     }
 }
 
+/// What to do after a failed attempt: the one place where retry decisions are made (as
+/// smithy-rs's `ClassifyRetry`). [`Error::is_retryable`] and the client's retry loop both read
+/// it; the per-code data comes from [`ErrorCode::is_retryable`] and
+/// [`ErrorCode::is_rate_limit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RetryAction {
+    /// Sending again will not help.
+    Stop,
+    /// The UserSig expired (70001): sign a new one, then send again (once).
+    Resign,
+    /// Send again after a wait of this kind.
+    Retry(Backoff),
+}
+
+/// How long to wait before a retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Backoff {
+    /// Exponential with jitter.
+    Transient,
+    /// Exponential, but at least [`RetryPolicy::rate_limited_delay`].
+    RateLimited,
+    /// [`RetryPolicy::sig_lockout_wait`] (70050).
+    SigLockout,
+}
+
+/// Classifies the outcome of one attempt.
+pub(crate) fn classify(error: &Error) -> RetryAction {
+    use RetryAction::{Resign, Retry, Stop};
+    match error {
+        Error::Api { code, .. } => match *code {
+            ErrorCode::USERSIG_EXPIRED => Resign,
+            ErrorCode::TOO_MANY_SIG_FAILURES => Retry(Backoff::SigLockout),
+            code if code.is_rate_limit() => Retry(Backoff::RateLimited),
+            code if code.is_retryable() => Retry(Backoff::Transient),
+            _ => Stop,
+        },
+        Error::Timeout { .. } => Retry(Backoff::Transient),
+        Error::Transport(err) if err.is_retryable() => Retry(Backoff::Transient),
+        Error::HttpStatus {
+            status: 502..=504, ..
+        } => Retry(Backoff::Transient),
+        // A body cut off on the way; a complete body that is not the expected JSON would be the
+        // same next time.
+        Error::Decode { source, .. } if source.is_truncated() => Retry(Backoff::Transient),
+        _ => Stop,
+    }
+}
+
 /// The retries of one call.
 pub(crate) struct Schedule<'a> {
     policy: &'a RetryPolicy,
@@ -118,17 +166,21 @@ pub(crate) struct Schedule<'a> {
 }
 
 impl Schedule<'_> {
-    /// How long to wait before the next attempt after `error`, or `None` to give up.
+    /// How long to wait before the next attempt after `error`, or `None` to give up: when
+    /// [`classify`] does not say [`RetryAction::Retry`], or the attempts or the time are spent.
     /// `elapsed` is the time spent on the call so far.
     pub(crate) fn next_delay(&mut self, error: &Error, elapsed: Duration) -> Option<Duration> {
-        if !error.is_retryable() || self.attempts >= self.policy.max_attempts {
+        let RetryAction::Retry(kind) = classify(error) else {
+            return None;
+        };
+        if self.attempts >= self.policy.max_attempts {
             return None;
         }
         let backoff = self.backoff.next().unwrap_or(self.policy.max_delay);
-        let delay = match error.code() {
-            Some(ErrorCode::TOO_MANY_SIG_FAILURES) => self.policy.sig_lockout_wait,
-            Some(code) if code.is_rate_limit() => backoff.max(self.policy.rate_limited_delay),
-            _ => backoff,
+        let delay = match kind {
+            Backoff::SigLockout => self.policy.sig_lockout_wait,
+            Backoff::RateLimited => backoff.max(self.policy.rate_limited_delay),
+            Backoff::Transient => backoff,
         };
         if elapsed.max(self.waited) + delay > self.policy.max_elapsed {
             return None;
@@ -153,6 +205,7 @@ mod tests {
             code: ErrorCode(code),
             info: String::new(),
             display: String::new(),
+            path: None,
         }
     }
 
@@ -220,6 +273,40 @@ mod tests {
             short.schedule().next_delay(&api(70050), Duration::ZERO),
             Some(Duration::from_millis(5))
         );
+    }
+
+    #[test]
+    fn one_classifier_decides() {
+        assert_eq!(classify(&api(70001)), RetryAction::Resign);
+        assert_eq!(
+            classify(&api(70050)),
+            RetryAction::Retry(Backoff::SigLockout)
+        );
+        assert_eq!(
+            classify(&api(60007)),
+            RetryAction::Retry(Backoff::RateLimited)
+        );
+        assert_eq!(
+            classify(&api(30006)),
+            RetryAction::Retry(Backoff::Transient)
+        );
+        assert_eq!(classify(&api(30001)), RetryAction::Stop);
+        let timeout = Error::Timeout {
+            timeout: Duration::from_secs(1),
+            path: None,
+        };
+        assert_eq!(classify(&timeout), RetryAction::Retry(Backoff::Transient));
+        for status in [500, 501, 505, 302, 404] {
+            let err = Error::HttpStatus {
+                status,
+                excerpt: String::new(),
+                path: None,
+            };
+            assert_eq!(classify(&err), RetryAction::Stop, "{status}");
+        }
+        // Error::is_retryable says the same; 70001 is not "the same request again".
+        assert!(api(30006).is_retryable());
+        assert!(!api(70001).is_retryable());
     }
 
     #[test]

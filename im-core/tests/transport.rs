@@ -1,9 +1,11 @@
 //! The client against hostile or broken HTTP peers: each outcome is a typed error, never a panic,
 //! and no error or `Debug` output shows the secret key or the UserSig.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tencent_im_core::{im_api, Client, Error, ErrorCode, RetryPolicy};
+use tencent_im_core::{im_api, CallOptions, Client, Error, ErrorCode, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -23,39 +25,63 @@ pub struct ProbeResponse {
 
 /// Serves each connection with `reply` (raw bytes, then close), and returns the base URL.
 async fn serve(reply: &'static [u8]) -> String {
+    serve_fn(move |_| reply.to_vec()).await.0
+}
+
+/// Serves each connection with what `reply` makes of the request head (request line and
+/// headers), then closes it. Returns the base URL and the number of requests served.
+async fn serve_fn(
+    reply: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static,
+) -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let reply = Arc::new(reply);
+    let served = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&served);
     tokio::spawn(async move {
         loop {
             let (mut socket, _) = listener.accept().await.unwrap();
+            let reply = Arc::clone(&reply);
+            let counter = Arc::clone(&counter);
             tokio::spawn(async move {
                 let mut buf = vec![0u8; 64 * 1024];
                 let mut seen = Vec::new();
                 // Read the headers and the (small) body, then answer.
-                loop {
+                let head = loop {
                     let n = socket.read(&mut buf).await.unwrap_or(0);
                     if n == 0 {
                         return;
                     }
                     seen.extend_from_slice(&buf[..n]);
                     if let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&seen[..end]).to_lowercase();
+                        let head = String::from_utf8_lossy(&seen[..end]).into_owned();
                         let len = head
+                            .to_lowercase()
                             .lines()
                             .find_map(|l| l.strip_prefix("content-length:"))
                             .and_then(|v| v.trim().parse::<usize>().ok())
                             .unwrap_or(0);
                         if seen.len() >= end + 4 + len {
-                            break;
+                            break head;
                         }
                     }
-                }
-                let _ = socket.write_all(reply).await;
+                };
+                counter.fetch_add(1, Ordering::SeqCst);
+                let _ = socket.write_all(&reply(&head)).await;
                 let _ = socket.shutdown().await;
             });
         }
     });
-    format!("http://{addr}")
+    (format!("http://{addr}"), served)
+}
+
+/// A complete response with a correct content-length, owned.
+fn response_owned(status_line: &str, content_type: &str, body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status_line}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
 }
 
 /// A complete response with a correct content-length.
@@ -113,7 +139,12 @@ async fn bad_gateway_html_is_an_http_status_error() {
     .await
     .unwrap_err();
     match &err {
-        Error::HttpStatus { status, excerpt } => {
+        Error::HttpStatus {
+            status,
+            excerpt,
+            path,
+        } => {
+            assert_eq!(*path, Some("v4/sns/friend_get"));
             assert_eq!(*status, 502);
             assert!(excerpt.contains("Bad Gateway"));
         }
@@ -131,7 +162,16 @@ async fn html_with_200_empty_and_truncated_bodies_are_typed() {
     assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
 
     let err = call(response("200 OK", "")).await.unwrap_err();
-    assert!(matches!(err, Error::EmptyBody { status: 200 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::EmptyBody {
+                status: 200,
+                path: Some("v4/sns/friend_get")
+            }
+        ),
+        "{err:?}"
+    );
 
     // Connection closed before content-length bytes arrived.
     let err = call(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"ActionStatus\":\"OK\",\"Err")
@@ -156,7 +196,9 @@ async fn api_errors_carry_code_info_and_display() {
             code,
             info,
             display,
+            path,
         } => {
+            assert_eq!(*path, Some("v4/sns/friend_get"));
             assert_eq!(*code, ErrorCode::SNS_ACCOUNT_NOT_FOUND);
             assert_eq!(info, "no such user");
             assert_eq!(display, "x");
@@ -186,7 +228,16 @@ async fn oversized_bodies_are_refused() {
         })
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::BodyTooLarge { limit: 10 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::BodyTooLarge {
+                limit: 10,
+                path: Some("v4/sns/friend_get")
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -204,6 +255,12 @@ async fn connection_refused_is_a_transport_error_without_the_url() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert_eq!(err.path(), Some("v4/sns/friend_get"));
+    assert!(err.to_string().contains("v4/sns/friend_get"), "{err}");
+    assert!(
+        std::error::Error::source(&err).is_some(),
+        "the cause is reachable"
+    );
     assert!(err.is_retryable());
     assert!(
         err.to_string().to_lowercase().contains("refused"),
@@ -237,4 +294,256 @@ fn debug_output_never_shows_secrets() {
         format!("{:?}", tencent_im_core::SecretKey::new(KEY)),
         "SecretKey(<redacted>)"
     );
+}
+
+fn probe() -> Probe {
+    Probe {
+        from_account: "a".into(),
+    }
+}
+
+/// The UserSig the client sends, as it appears in its request URLs.
+fn usersig_of(client: &Client) -> String {
+    let url = client.request_url("v4/sns/friend_get").unwrap();
+    url.split("usersig=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn assert_scrubbed(text: &str, sig: &str) {
+    assert!(!text.contains(sig), "UserSig leaked: {text}");
+    assert!(
+        !text.contains(&sig[..24]),
+        "part of the UserSig leaked: {text}"
+    );
+    assert!(!text.contains(KEY), "secret key leaked: {text}");
+}
+
+#[tokio::test]
+async fn redirects_to_another_origin_are_not_followed() {
+    // The other origin records what reaches it.
+    let stolen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let record = Arc::clone(&stolen);
+    let (elsewhere, reached) = serve_fn(move |head| {
+        record.lock().unwrap().push(head.to_owned());
+        response_owned(
+            "200 OK",
+            "application/json",
+            r#"{"ActionStatus":"OK","ErrorCode":0,"FriendNum":666}"#,
+        )
+    })
+    .await;
+    for status in [
+        "302 Found",
+        "307 Temporary Redirect",
+        "308 Permanent Redirect",
+    ] {
+        let location = format!("{elsewhere}/steal");
+        let (base, served) = serve_fn(move |_| {
+            format!("HTTP/1.1 {status}\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n")
+                .into_bytes()
+        })
+        .await;
+        let err = client(&base).call(&probe()).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::HttpStatus {
+                    status: 300..=399,
+                    ..
+                }
+            ),
+            "{status}: {err:?}"
+        );
+        assert_eq!(served.load(Ordering::SeqCst), 1);
+    }
+    assert_eq!(
+        reached.load(Ordering::SeqCst),
+        0,
+        "the other origin was reached: {:?}",
+        stolen.lock().unwrap()
+    );
+}
+
+#[tokio::test]
+async fn server_text_is_scrubbed_of_the_usersig_and_the_key() {
+    // A hostile server quotes the request line (with the signed query) and the secret key in
+    // every place server text can reach an error.
+    let echo = |head: &str| head.lines().next().unwrap_or("").replace('"', "'");
+    type Reply = Box<dyn Fn(&str) -> Vec<u8> + Send + Sync>;
+    let cases: Vec<(&str, Reply)> = vec![
+        (
+            "ErrorInfo and ErrorDisplay",
+            Box::new(move |head| {
+                let line = echo(head);
+                let body = format!(
+                    r#"{{"ActionStatus":"FAIL","ErrorCode":30001,"ErrorInfo":"bad request {line} key {KEY}","ErrorDisplay":"{line}"}}"#
+                );
+                response_owned("200 OK", "application/json", &body)
+            }),
+        ),
+        (
+            "a non-200 HTML body",
+            Box::new(move |head| {
+                // The URL sits past the excerpt's start, so a cut could split the UserSig.
+                let body = format!(
+                    "<html><body>{}<pre>{}</pre> {KEY}</body></html>",
+                    " ".repeat(60),
+                    echo(head)
+                );
+                response_owned("403 Forbidden", "text/html", &body)
+            }),
+        ),
+        (
+            "the JSON decoder's message",
+            Box::new(move |head| {
+                let body = format!(
+                    r#"{{"ActionStatus":"OK","ErrorCode":0,"FriendNum":"{} {KEY}"}}"#,
+                    echo(head)
+                );
+                response_owned("200 OK", "application/json", &body)
+            }),
+        ),
+    ];
+    for (what, reply) in cases {
+        let (base, served) = serve_fn(reply).await;
+        let client = client(&base);
+        let sig = usersig_of(&client);
+        let err = client.call(&probe()).await.unwrap_err();
+        assert_eq!(served.load(Ordering::SeqCst), 1, "{what}");
+        let text = format!("{err} {err:?}");
+        assert!(
+            text.contains("<redacted>"),
+            "{what}: nothing was quoted? {text}"
+        );
+        assert_scrubbed(&text, &sig);
+        assert_scrubbed(&format!("{:?}", std::error::Error::source(&err)), &sig);
+    }
+}
+
+/// Records every tracing event's fields as text.
+#[derive(Default)]
+struct Capture {
+    lines: Mutex<Vec<String>>,
+}
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!("{}={:?} ", field.name(), value));
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut line = String::new();
+        event.record(&mut Fields(&mut line));
+        self.lines.lock().unwrap().push(line);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test]
+async fn retry_log_lines_are_scrubbed() {
+    let capture = Arc::new(Capture::default());
+    let _guard = tracing::dispatcher::set_default(&tracing::Dispatch::from(Arc::clone(&capture)));
+    let (base, served) = serve_fn(|head| {
+        let line = head.lines().next().unwrap_or("").replace('"', "'");
+        let body =
+            format!(r#"{{"ActionStatus":"FAIL","ErrorCode":30006,"ErrorInfo":"busy: {line}"}}"#);
+        response_owned("200 OK", "application/json", &body)
+    })
+    .await;
+    let client = Client::builder(1400000000, KEY, "administrator")
+        .base_url(&base)
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(3)
+                .min_delay(Duration::from_millis(1))
+                .max_delay(Duration::from_millis(2)),
+        )
+        .build()
+        .unwrap();
+    let sig = usersig_of(&client);
+    let err = client.call(&probe()).await.unwrap_err();
+    assert_eq!(err.code(), Some(ErrorCode::SNS_INTERNAL_ERROR));
+    assert_eq!(served.load(Ordering::SeqCst), 3);
+    let lines = capture.lines.lock().unwrap().join("\n");
+    assert!(lines.contains("retrying"), "{lines}");
+    assert!(lines.contains("<redacted>"), "{lines}");
+    assert_scrubbed(&lines, &sig);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_call_can_have_its_own_timeout() {
+    // A server that accepts and never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let client = Client::builder(1400000000, KEY, "administrator")
+        .base_url(&base)
+        .timeout(Duration::from_secs(30))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let short = Duration::from_millis(250);
+    let started = tokio::time::Instant::now();
+    let err = client
+        .call_with(&probe(), CallOptions::new().timeout(short))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout { timeout, .. } if timeout == short),
+        "{err:?}"
+    );
+    assert_eq!(
+        started.elapsed(),
+        short,
+        "paused time: exactly the call's timeout"
+    );
+
+    let err = client
+        .call_with(&probe(), CallOptions::new().timeout(Duration::ZERO))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::ZeroTimeout { .. }), "{err:?}");
+}
+
+#[test]
+fn zero_timeouts_are_refused_by_the_builder() {
+    let builder =
+        || Client::builder(1400000000, KEY, "administrator").base_url("http://127.0.0.1:1");
+    let err = builder().timeout(Duration::ZERO).build().unwrap_err();
+    assert!(
+        matches!(err, Error::ZeroTimeout { setting } if setting.contains("timeout")),
+        "{err:?}"
+    );
+    let err = builder()
+        .connect_timeout(Duration::ZERO)
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::ZeroTimeout { setting } if setting.contains("connect_timeout")),
+        "{err:?}"
+    );
+    assert!(builder().timeout(Duration::from_millis(1)).build().is_ok());
 }

@@ -1,8 +1,4 @@
-//! Per-path rate limiting from each endpoint's documented rate.
-//!
-//! One GCRA limiter (governor) per API path, created on first use and shared by every clone of
-//! a [`crate::Client`]. A call waits for a permit instead of failing. The limiters read tokio's
-//! clock, so tests with paused time see exact schedules.
+//! The limiters: one GCRA limiter (governor) per API path, created on first use.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -14,18 +10,7 @@ use governor::middleware::NoOpMiddleware;
 use governor::state::{InMemoryState, NotKeyed};
 use governor::{Quota, RateLimiter};
 
-/// How a client limits its own call rate.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub enum RateLimit {
-    /// Each path at its documented rate (`rate = N` of its endpoint). The default.
-    #[default]
-    Documented,
-    /// Each path at this fraction (0 < f ≤ 1) of its documented rate, for several processes
-    /// sharing one app: e.g. 0.25 for each of four workers. At least one call per second.
-    Fraction(f64),
-    /// No limit: the caller takes care of the rate.
-    Off,
-}
+use super::RateLimit;
 
 /// How many calls may go out at once before the rate applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,395 @@
+//! [`ClientBuilder`]: configuration in code or from the `IM_*` environment variables, checked
+//! once by [`ClientBuilder::build`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::auth::Auth;
+use super::transport::Transport;
+use super::{Client, Inner};
+use crate::rate::{Burst, PathLimiters};
+use crate::{Clock, Error, RateLimit, Region, RetryPolicy, SecretKey, SystemClock};
+
+/// Default request timeout: above the service's own 3 s backend timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default validity of the admin UserSig the client signs for itself: one day. It is renewed
+/// once three quarters of that have passed.
+pub const DEFAULT_USERSIG_TTL: Duration = Duration::from_secs(24 * 3600);
+
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+enum Target {
+    Region { region: Region, backup: bool },
+    BaseUrl(String),
+}
+
+/// Configures a [`Client`]. Start with [`Client::builder`] or [`ClientBuilder::from_env`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    sdkappid: u64,
+    secret_key: SecretKey,
+    admin: String,
+    target: Target,
+    timeout: Duration,
+    connect_timeout: Duration,
+    usersig_ttl: Duration,
+    max_response_bytes: usize,
+    clock: Arc<dyn Clock>,
+    rate_limit: RateLimit,
+    retry: RetryPolicy,
+}
+
+impl ClientBuilder {
+    pub(super) fn new(sdkappid: u64, secret_key: SecretKey, admin: String) -> Self {
+        Self {
+            sdkappid,
+            secret_key,
+            admin,
+            target: Target::Region {
+                region: Region::China,
+                backup: false,
+            },
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            usersig_ttl: DEFAULT_USERSIG_TTL,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            clock: Arc::new(SystemClock),
+            rate_limit: RateLimit::Documented,
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// A builder from the environment: `IM_SDKAPPID` (required, an integer), `IM_SECRET_KEY`
+    /// (required), `IM_ADMIN` (required), `IM_REGION` (optional, default `china`) and
+    /// `IM_BASE_URL` (optional, overrides the region; used for the emulator and tests).
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`ClientBuilder::from_env`], reading variables through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder, Error> {
+        let required = |name: &'static str, hint: &'static str| {
+            lookup(name)
+                .filter(|value| !value.trim().is_empty())
+                .ok_or(Error::MissingEnv { name, hint })
+        };
+        let sdkappid_text = required("IM_SDKAPPID", "the app's SDKAppID from the console")?;
+        let sdkappid = sdkappid_text
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| Error::InvalidEnv {
+                name: "IM_SDKAPPID",
+                reason: format!(
+                    "it must be a positive integer such as 1400000000, not {sdkappid_text:?}"
+                ),
+            })?;
+        let secret_key = required("IM_SECRET_KEY", "the app's secret key from the console")?;
+        let admin = required("IM_ADMIN", "an app admin identifier, e.g. administrator")?;
+        let mut builder = Client::builder(sdkappid, secret_key, admin.trim());
+        if let Some(region) = lookup("IM_REGION").filter(|v| !v.trim().is_empty()) {
+            let region = region.parse::<Region>().map_err(|err| Error::InvalidEnv {
+                name: "IM_REGION",
+                reason: err.to_string(),
+            })?;
+            builder = builder.region(region);
+        }
+        if let Some(url) = lookup("IM_BASE_URL").filter(|v| !v.trim().is_empty()) {
+            builder = builder.base_url(url.trim());
+        }
+        Ok(builder)
+    }
+
+    /// Sends to a region's primary host (the default is [`Region::China`]).
+    pub fn region(mut self, region: Region) -> Self {
+        self.target = Target::Region {
+            region,
+            backup: false,
+        };
+        self
+    }
+
+    /// Sends to a region's backup host.
+    pub fn region_backup(mut self, region: Region) -> Self {
+        self.target = Target::Region {
+            region,
+            backup: true,
+        };
+        self
+    }
+
+    /// Sends to an explicit base URL such as `http://127.0.0.1:8080` (an emulator, a proxy).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.target = Target::BaseUrl(base_url.into());
+        self
+    }
+
+    /// Timeout of each attempt, from sending the request to the last byte of the answer,
+    /// waiting for the response-memory budget included (default [`DEFAULT_TIMEOUT`]); keep it
+    /// above 3 s. One call can override it with [`crate::CallOptions::timeout`]. Zero is
+    /// refused by [`ClientBuilder::build`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Connection timeout (default 5 s). Zero is refused by [`ClientBuilder::build`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Validity of the admin UserSig the client signs (default [`DEFAULT_USERSIG_TTL`]).
+    pub fn usersig_ttl(mut self, ttl: Duration) -> Self {
+        self.usersig_ttl = ttl;
+        self
+    }
+
+    /// The response-memory budget (default 32 MiB): the largest body accepted
+    /// ([`Error::BodyTooLarge`] beyond it), and the most bytes of bodies all in-flight calls of
+    /// the client and its clones hold at once. A call whose body does not fit beside the others'
+    /// waits for them, within its timeout.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// The time source for UserSig issue times (default: the system clock).
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// How the client limits its call rate (default [`RateLimit::Documented`]: each path at its
+    /// documented rate, shared by all clones of the client).
+    pub fn rate_limit(mut self, rate_limit: RateLimit) -> Self {
+        self.rate_limit = rate_limit;
+        self
+    }
+
+    /// Which failures are retried and how (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        if self.admin.is_empty() || self.admin.len() > crate::MAX_USER_ID_BYTES {
+            return Err(Error::InvalidAdmin {
+                len: self.admin.len(),
+            });
+        }
+        if self.secret_key.expose_secret().is_empty() {
+            return Err(Error::EmptySecretKey);
+        }
+        if let RateLimit::Fraction(fraction) = self.rate_limit {
+            if !(fraction > 0.0 && fraction <= 1.0) {
+                return Err(Error::InvalidRateFraction { fraction });
+            }
+        }
+        if self.timeout.is_zero() {
+            return Err(Error::ZeroTimeout {
+                setting: "ClientBuilder::timeout",
+            });
+        }
+        if self.connect_timeout.is_zero() {
+            return Err(Error::ZeroTimeout {
+                setting: "ClientBuilder::connect_timeout",
+            });
+        }
+        let usersig_ttl = self.usersig_ttl.as_secs();
+        if usersig_ttl < 60 {
+            return Err(Error::UserSigTtlTooShort {
+                ttl: self.usersig_ttl,
+            });
+        }
+        let base_url = match self.target {
+            Target::Region {
+                region,
+                backup: false,
+            } => region.base_url(),
+            Target::Region {
+                region,
+                backup: true,
+            } => region.backup_base_url(),
+            Target::BaseUrl(url) => checked_base_url(url)?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport: Transport::new(
+                    base_url,
+                    self.timeout,
+                    self.connect_timeout,
+                    self.max_response_bytes,
+                )?,
+                auth: Auth::new(
+                    self.sdkappid,
+                    self.secret_key,
+                    self.admin,
+                    usersig_ttl,
+                    self.clock,
+                ),
+                timeout: self.timeout,
+                limiters: PathLimiters::new(self.rate_limit, Burst::Single),
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+/// `url` without a trailing `/`, if it is `http(s)://host[:port][/prefix]` without a query.
+fn checked_base_url(url: String) -> Result<String, Error> {
+    let parsed = match url::Url::parse(&url) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            return Err(Error::InvalidBaseUrl {
+                reason: err.to_string(),
+                url,
+            })
+        }
+    };
+    let reason = if !matches!(parsed.scheme(), "http" | "https") {
+        Some("the scheme must be http or https")
+    } else if parsed.query().is_some() {
+        Some("it must not have a query")
+    } else if parsed.host().is_none() {
+        Some("it has no host")
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(Error::InvalidBaseUrl {
+            url,
+            reason: reason.to_owned(),
+        }),
+        None => Ok(url.trim_end_matches('/').to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::{Client, ClientBuilder, Error, Region};
+
+    #[test]
+    fn env_lookup_builds_or_names_the_missing_variable() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let client = ClientBuilder::from_lookup(env(&[
+            ("IM_SDKAPPID", "1400000001"),
+            ("IM_SECRET_KEY", "key"),
+            ("IM_ADMIN", "administrator"),
+            ("IM_REGION", "singapore"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+        assert_eq!(client.base_url(), "https://adminapisgp.im.qcloud.com");
+        assert_eq!(client.sdkappid(), 1400000001);
+
+        let client = ClientBuilder::from_lookup(env(&[
+            ("IM_SDKAPPID", "1"),
+            ("IM_SECRET_KEY", "key"),
+            ("IM_ADMIN", "administrator"),
+            ("IM_REGION", "singapore"),
+            ("IM_BASE_URL", "http://127.0.0.1:4000/"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:4000");
+
+        let err = ClientBuilder::from_lookup(env(&[("IM_SDKAPPID", "1")])).unwrap_err();
+        assert!(err.to_string().contains("IM_SECRET_KEY"), "{err}");
+        assert!(matches!(
+            err,
+            Error::MissingEnv {
+                name: "IM_SECRET_KEY",
+                ..
+            }
+        ));
+        let err = ClientBuilder::from_lookup(env(&[("IM_SDKAPPID", "abc")])).unwrap_err();
+        assert!(err.to_string().contains("IM_SDKAPPID"), "{err}");
+        assert!(matches!(
+            err,
+            Error::InvalidEnv {
+                name: "IM_SDKAPPID",
+                ..
+            }
+        ));
+        let err = ClientBuilder::from_lookup(env(&[
+            ("IM_SDKAPPID", "1"),
+            ("IM_SECRET_KEY", "key"),
+            ("IM_ADMIN", "administrator"),
+            ("IM_REGION", "atlantis"),
+        ]))
+        .unwrap_err();
+        assert!(err.to_string().contains("IM_REGION"), "{err}");
+        assert!(matches!(
+            err,
+            Error::InvalidEnv {
+                name: "IM_REGION",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn regions_choose_the_primary_or_the_backup_host() {
+        let primary = Client::builder(1, "k", "admin")
+            .region(Region::Tokyo)
+            .build()
+            .unwrap();
+        assert_eq!(primary.base_url(), "https://adminapijpn.im.qcloud.com");
+        let backup = Client::builder(1, "k", "admin")
+            .region_backup(Region::Tokyo)
+            .build()
+            .unwrap();
+        assert_eq!(backup.base_url(), "https://adminapijpn.my-imcloud.com");
+        let default = Client::builder(1, "k", "admin").build().unwrap();
+        assert_eq!(default.base_url(), "https://console.tim.qq.com");
+    }
+
+    #[test]
+    fn bad_configuration_is_refused() {
+        let builder = || Client::builder(1, "k", "admin");
+        let refused = |builder: ClientBuilder| builder.build().unwrap_err();
+        assert!(matches!(
+            refused(Client::builder(1, "k", "")),
+            Error::InvalidAdmin { len: 0 }
+        ));
+        assert!(matches!(
+            refused(Client::builder(1, "", "admin")),
+            Error::EmptySecretKey
+        ));
+        for url in ["not a url", "ftp://host", "http://host/?q=1"] {
+            assert!(
+                matches!(
+                    refused(builder().base_url(url)),
+                    Error::InvalidBaseUrl { .. }
+                ),
+                "{url}"
+            );
+        }
+        assert!(matches!(
+            refused(builder().usersig_ttl(Duration::from_secs(1))),
+            Error::UserSigTtlTooShort { .. }
+        ));
+        assert!(matches!(
+            refused(builder().rate_limit(crate::RateLimit::Fraction(1.5))),
+            Error::InvalidRateFraction { .. }
+        ));
+        // Configuration errors belong to no call.
+        assert_eq!(refused(builder().base_url("ftp://host")).path(), None);
+    }
+}

@@ -1,0 +1,172 @@
+//! [`Client`]: signs, sends and decodes any [`Endpoint`].
+//!
+//! - `config`: [`ClientBuilder`], configuration in code or from the environment;
+//! - `auth`: the admin UserSig cache;
+//! - `pipeline`: one call, validate → rate → send → decode → retry;
+//! - `transport`: HTTP, and `budget`: the response-memory budget it reads bodies within.
+
+mod auth;
+mod budget;
+mod config;
+mod pipeline;
+mod transport;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use config::{ClientBuilder, DEFAULT_TIMEOUT, DEFAULT_USERSIG_TTL};
+
+use crate::rate::PathLimiters;
+use crate::{Endpoint, Error, RetryPolicy, SecretKey};
+
+/// A client of the REST API for one app and one admin identifier.
+///
+/// Cheap to clone (one `Arc`); clones share the connection pool, the cached admin UserSig, the
+/// rate limiters and the response-memory budget. `Send + Sync`.
+///
+/// Hostile or broken servers are expected: redirects are never followed (a 3xx answer is
+/// [`Error::HttpStatus`]) and no `Referer` is sent, so the signed URL never goes to another
+/// host; server text is scrubbed of the UserSig and the secret key before it reaches an error
+/// or a log line; the bodies held by all in-flight calls together stay within
+/// [`ClientBuilder::max_response_bytes`].
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), tencent_im_core::Error> {
+/// use tencent_im_core::{Client, Region};
+///
+/// let client = Client::builder(1400000000, "secret key from the console", "administrator")
+///     .region(Region::Singapore)
+///     .build()?;
+/// # let _ = client; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: transport::Transport,
+    auth: auth::Auth,
+    timeout: Duration,
+    limiters: PathLimiters,
+    retry: RetryPolicy,
+}
+
+/// Options of one call, for [`Client::call_with`].
+///
+/// ```no_run
+/// # async fn demo(
+/// #     client: tencent_im_core::Client,
+/// #     request: impl tencent_im_core::Endpoint,
+/// # ) -> Result<(), tencent_im_core::Error> {
+/// use std::time::Duration;
+/// use tencent_im_core::CallOptions;
+///
+/// let options = CallOptions::new().timeout(Duration::from_secs(4));
+/// let answer = client.call_with(&request, options).await?;
+/// # let _ = answer; Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallOptions {
+    timeout: Option<Duration>,
+}
+
+impl CallOptions {
+    /// The client's settings.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Timeout of each attempt of this call instead of the client's
+    /// [`ClientBuilder::timeout`]; retries stay bounded by the [`RetryPolicy`]. Zero is refused
+    /// with [`Error::ZeroTimeout`] when the call is made.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.transport.base_url())
+            .field("sdkappid", &self.inner.auth.sdkappid())
+            .field("admin", &self.inner.auth.admin())
+            .field("secret_key", &"<redacted>")
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts a builder with the three things every client needs: the SDKAppID, the app's secret
+    /// key and an app admin identifier.
+    pub fn builder(
+        sdkappid: u64,
+        secret_key: impl Into<SecretKey>,
+        admin: impl Into<String>,
+    ) -> ClientBuilder {
+        ClientBuilder::new(sdkappid, secret_key.into(), admin.into())
+    }
+
+    /// A client configured from `IM_SDKAPPID`, `IM_SECRET_KEY`, `IM_ADMIN`, `IM_REGION` and
+    /// `IM_BASE_URL` (which overrides the region). See [`ClientBuilder::from_env`].
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// Validates, signs, sends and decodes one call.
+    ///
+    /// The call waits for a permit of its path's rate limiter, and transient failures are
+    /// retried under the client's [`RetryPolicy`]. A non-zero `ErrorCode` is [`Error::Api`];
+    /// per-item failures of a successful batch call are part of the response. On `70001`
+    /// (UserSig expired) the client signs anew and retries once. Errors name the call's path
+    /// ([`Error::path`]).
+    pub async fn call<E: Endpoint>(&self, request: &E) -> Result<E::Response, Error> {
+        self.call_with(request, CallOptions::new()).await
+    }
+
+    /// [`Client::call`] with options for this call only, e.g. a shorter timeout.
+    pub async fn call_with<E: Endpoint>(
+        &self,
+        request: &E,
+        options: CallOptions,
+    ) -> Result<E::Response, Error> {
+        pipeline::call(self, request, options).await
+    }
+
+    /// The base URL calls go to, e.g. `https://console.tim.qq.com`.
+    pub fn base_url(&self) -> &str {
+        self.inner.transport.base_url()
+    }
+
+    /// The SDKAppID.
+    pub fn sdkappid(&self) -> u64 {
+        self.inner.auth.sdkappid()
+    }
+
+    /// The admin identifier requests are made as.
+    pub fn admin(&self) -> &str {
+        self.inner.auth.admin()
+    }
+
+    /// The request URL for `path` with a fresh `random`, for inspection and tests. It contains
+    /// the admin UserSig: do not log it.
+    pub fn request_url(&self, path: &str) -> Result<String, Error> {
+        let auth = self.inner.auth.query()?;
+        Ok(self.inner.transport.url(path, &auth))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_is_send_sync_and_clone() {
+        fn assert_traits<T: Send + Sync + Clone + 'static>() {}
+        assert_traits::<Client>();
+    }
+}

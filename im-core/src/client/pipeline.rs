@@ -1,0 +1,136 @@
+//! One call: validate → rate → send → decode → retry. Generic only in its thin entry
+//! ([`call`]); the loop ([`execute`]) is not, so each endpoint adds little code.
+
+use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+
+use super::{CallOptions, Client};
+use crate::error::JsonError;
+use crate::redact::Scrubber;
+use crate::retry::{classify, RetryAction};
+use crate::{envelope, Endpoint, Error};
+
+/// Decodes one answer (status, body) into the caller's response slot, scrubbing server text.
+type DecodeFn<'a> = dyn FnMut(u16, &[u8], &Scrubber<'_>) -> Result<(), Error> + Send + 'a;
+
+/// [`Client::call_with`].
+pub(super) async fn call<E: Endpoint>(
+    client: &Client,
+    request: &E,
+    options: CallOptions,
+) -> Result<E::Response, Error> {
+    request.validate()?;
+    let timeout = match options.timeout {
+        Some(timeout) if timeout.is_zero() => {
+            return Err(Error::ZeroTimeout {
+                setting: "CallOptions::timeout",
+            })
+        }
+        Some(timeout) => timeout,
+        None => client.inner.timeout,
+    };
+    let body = serde_json::to_vec(request).map_err(|err| Error::Encode(JsonError::encode(&err)))?;
+    let mut response = None;
+    execute(
+        client,
+        E::PATH,
+        E::RATE,
+        Bytes::from(body),
+        timeout,
+        &mut |status, bytes, scrubber| {
+            response = Some(envelope::decode_scrubbed::<E::Response>(
+                status, bytes, scrubber,
+            )?);
+            Ok(())
+        },
+    )
+    .await?;
+    // `execute` returns Ok only after `decode` succeeded.
+    response.ok_or(Error::Internal(
+        "a call succeeded without a decoded response",
+    ))
+}
+
+/// Sends `body` to `path` until `decode` accepts an answer (one pass over the body: the envelope
+/// and the payload together), retrying as [`classify`] and the policy allow.
+async fn execute(
+    client: &Client,
+    path: &'static str,
+    rate: NonZeroU32,
+    body: Bytes,
+    timeout: Duration,
+    decode: &mut DecodeFn<'_>,
+) -> Result<(), Error> {
+    let inner = &*client.inner;
+    let started = tokio::time::Instant::now();
+    let mut schedule = inner.retry.schedule();
+    let mut resigned = false;
+    loop {
+        inner.limiters.acquire(path, rate).await;
+        let attempt_started = Instant::now();
+        let result = attempt(client, path, body.clone(), timeout, decode).await;
+        let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
+        let err = match result {
+            Ok(()) => {
+                tracing::debug!(path, elapsed_ms, "call succeeded");
+                return Ok(());
+            }
+            Err(err) => err.at(path),
+        };
+        if classify(&err) == RetryAction::Resign && !resigned {
+            tracing::info!(
+                path,
+                "UserSig expired (70001): signing a new one and retrying once"
+            );
+            inner.auth.invalidate();
+            resigned = true;
+            continue;
+        }
+        match schedule.next_delay(&err, started.elapsed()) {
+            Some(delay) => {
+                tracing::warn!(
+                    path,
+                    attempt = schedule.attempts(),
+                    delay_ms = delay.as_millis() as u64,
+                    error = %err,
+                    "retrying"
+                );
+                tokio::time::sleep(delay).await;
+            }
+            None => {
+                tracing::debug!(path, elapsed_ms, error = %err, "call failed");
+                return Err(err);
+            }
+        }
+    }
+}
+
+/// One attempt: send, receive within `timeout`, decode. Every piece of server text is scrubbed
+/// of the secret key and of the signed query (this attempt's and the current one) before it
+/// goes into an error, so retries' log lines and the final error are clean.
+async fn attempt(
+    client: &Client,
+    path: &'static str,
+    body: Bytes,
+    timeout: Duration,
+    decode: &mut DecodeFn<'_>,
+) -> Result<(), Error> {
+    let inner = &*client.inner;
+    let used = inner.auth.query()?;
+    let current = inner.auth.current_or(&used);
+    let scrubber = inner.auth.scrubber(&used, &current);
+    // The timeout covers the wait for the response-memory budget too.
+    let (status, bytes, _reservation) = tokio::time::timeout(
+        timeout,
+        inner.transport.send(path, &used, body, timeout, &scrubber),
+    )
+    .await
+    .unwrap_or(Err(Error::Timeout {
+        timeout,
+        path: None,
+    }))?;
+    // `_reservation` holds the body's share of the budget until it is decoded.
+    decode(status, &bytes, &scrubber)
+}

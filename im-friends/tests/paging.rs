@@ -1,0 +1,276 @@
+//! The paging streams against hostile servers that never finish: each stream ends with a typed
+//! error after a bounded number of requests.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use serde_json::{json, Value};
+use tencent_im_core::{Client, Error, PagingError, RateLimit, RetryPolicy};
+use tencent_im_friends::paging;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// Requests after which the server stops answering, so that a looping client ends anyway.
+const MAX_REQUESTS: usize = 2000;
+
+/// Answers every request with `reply(request body)` as a 200 JSON answer, up to
+/// [`MAX_REQUESTS`]. Returns the base URL and the number of requests answered.
+async fn serve(
+    reply: impl Fn(&Value) -> Value + Send + Sync + 'static,
+) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let served = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&served);
+    let reply = Arc::new(reply);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let counter = Arc::clone(&counter);
+            let reply = Arc::clone(&reply);
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 16 * 1024];
+                let mut seen = Vec::new();
+                loop {
+                    let (head_end, len) = loop {
+                        if let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+                            let head = String::from_utf8_lossy(&seen[..end]).to_lowercase();
+                            let len = head
+                                .lines()
+                                .find_map(|l| l.strip_prefix("content-length:"))
+                                .and_then(|v| v.trim().parse::<usize>().ok())
+                                .unwrap_or(0);
+                            if seen.len() >= end + 4 + len {
+                                break (end, len);
+                            }
+                        }
+                        let n = socket.read(&mut buf).await.unwrap_or(0);
+                        if n == 0 {
+                            return;
+                        }
+                        seen.extend_from_slice(&buf[..n]);
+                    };
+                    let request: Value =
+                        serde_json::from_slice(&seen[head_end + 4..head_end + 4 + len]).unwrap();
+                    seen.drain(..head_end + 4 + len);
+                    if counter.fetch_add(1, Ordering::SeqCst) >= MAX_REQUESTS {
+                        return;
+                    }
+                    let mut body = reply(&request);
+                    body["ActionStatus"] = json!("OK");
+                    body["ErrorCode"] = json!(0);
+                    let body = body.to_string();
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if socket.write_all(answer.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (base, served)
+}
+
+fn client(base: &str) -> Client {
+    Client::builder(1400000000, "paging-test-key", "administrator")
+        .base_url(base)
+        .rate_limit(RateLimit::Off)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+fn start_index(request: &Value) -> u64 {
+    request["StartIndex"].as_u64().unwrap()
+}
+
+fn friends(from: u64, count: u64) -> Value {
+    (from..from + count)
+        .map(|i| json!({"To_Account": format!("f{i}"), "ValueItem": []}))
+        .collect()
+}
+
+/// Runs `stream` to its end, within a bound that only a looping client reaches.
+async fn collect<T>(
+    stream: impl futures::Stream<Item = Result<T, Error>>,
+) -> Result<Vec<T>, Error> {
+    tokio::time::timeout(Duration::from_secs(60), stream.try_collect())
+        .await
+        .expect("the stream did not end")
+}
+
+#[tokio::test]
+async fn friends_stop_when_a_page_does_not_advance() {
+    // The server: CompleteFlag 0, NextStartIndex 1, forever.
+    let (base, served) =
+        serve(|_| json!({"CompleteFlag": 0, "NextStartIndex": 1, "FriendNum": 10})).await;
+    let err = collect(paging::friends(&client(&base), "alice"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Paging {
+                path: "v4/sns/friend_get",
+                problem: PagingError::NotAdvancing {
+                    start: 0,
+                    next: 1,
+                    items: 0
+                }
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+
+    // Pages with friends whose next index stays put.
+    let (base, served) = serve(|request| {
+        json!({"UserDataItem": friends(start_index(request), 1), "CompleteFlag": 0, "NextStartIndex": 1, "FriendNum": 10})
+    })
+    .await;
+    let err = collect(paging::friends(&client(&base), "alice"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Paging {
+                problem: PagingError::NotAdvancing {
+                    start: 1,
+                    next: 1,
+                    items: 1
+                },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(served.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn friends_stop_when_more_arrive_than_friend_num() {
+    let (base, served) = serve(|request| {
+        let start = start_index(request);
+        json!({"UserDataItem": friends(start, 2), "CompleteFlag": 0, "NextStartIndex": start + 2, "FriendNum": 5})
+    })
+    .await;
+    let err = collect(paging::friends(&client(&base), "alice"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Paging {
+                problem: PagingError::TooManyItems {
+                    received: 6,
+                    limit: 5
+                },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(served.load(Ordering::SeqCst), 3);
+
+    // A total that keeps growing is capped by the documented maximum of 3000 friends.
+    let (base, served) = serve(|request| {
+        let start = start_index(request);
+        json!({"UserDataItem": friends(start, 500), "CompleteFlag": 0, "NextStartIndex": start + 500, "FriendNum": start + 10_000})
+    })
+    .await;
+    let err = collect(paging::friends(&client(&base), "alice"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Paging {
+                problem: PagingError::TooManyItems {
+                    received: 3500,
+                    limit: 3000
+                },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(served.load(Ordering::SeqCst), 7);
+}
+
+#[tokio::test]
+async fn honest_pages_are_all_read() {
+    let (base, served) = serve(|request| {
+        let start = start_index(request);
+        let done = start + 2 >= 5;
+        json!({
+            "UserDataItem": friends(start, if done { 5 - start } else { 2 }),
+            "CompleteFlag": u32::from(done),
+            "NextStartIndex": if done { 0 } else { start + 2 },
+            "FriendNum": 5,
+        })
+    })
+    .await;
+    let all = collect(paging::friends(&client(&base), "alice"))
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 5);
+    assert_eq!(served.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn blocklist_stops_when_a_page_does_not_advance() {
+    let (base, served) =
+        serve(|_| json!({"BlackListItem": [{"To_Account": "b"}], "StartIndex": 1})).await;
+    let err = collect(paging::blocklist(&client(&base), "alice", 10))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Paging {
+                path: "v4/sns/black_list_get",
+                problem: PagingError::NotAdvancing {
+                    start: 1,
+                    next: 1,
+                    ..
+                }
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(served.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn blocklist_stops_past_the_documented_maximum() {
+    let (base, served) = serve(|request| {
+        let start = start_index(request);
+        let items: Value = (start..start + 100)
+            .map(|i| json!({"To_Account": format!("b{i}")}))
+            .collect();
+        json!({"BlackListItem": items, "StartIndex": start + 100})
+    })
+    .await;
+    let err = collect(paging::blocklist(&client(&base), "alice", 100))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Paging {
+                problem: PagingError::TooManyItems {
+                    received: 1100,
+                    limit: 1000
+                },
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(served.load(Ordering::SeqCst), 11);
+}
