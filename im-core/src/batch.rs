@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::{Client, Endpoint, Error, ErrorCode, ResultItem};
+use crate::{Client, Endpoint, Error};
 
 /// A request whose item list may be split over several requests.
 pub trait Chunked: Endpoint + Sized {
@@ -123,54 +123,6 @@ impl Client {
     }
 }
 
-/// One failed item of a batch.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FailedItem {
-    /// The account.
-    pub account: String,
-    /// `ResultCode`.
-    pub code: ErrorCode,
-    /// `ResultInfo`.
-    pub info: String,
-}
-
-/// The merged outcome of a batch write.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct BatchReport {
-    /// Accounts whose item succeeded.
-    pub succeeded: Vec<String>,
-    /// Accounts whose friend request awaits confirmation (30539; not a failure).
-    pub pending: Vec<String>,
-    /// Items that failed, with the service's code and text.
-    pub failed: Vec<FailedItem>,
-    /// Accounts of another SDKAppID (`Invalid_Account`).
-    pub invalid: Vec<String>,
-}
-
-impl BatchReport {
-    /// Classifies per-item results.
-    pub fn from_results(results: &[ResultItem], invalid: &[String]) -> Self {
-        let mut report = BatchReport {
-            invalid: invalid.to_vec(),
-            ..BatchReport::default()
-        };
-        for item in results {
-            if item.is_ok() {
-                report.succeeded.push(item.to_account.clone());
-            } else if item.result_code == ErrorCode::SNS_PENDING_CONFIRMATION {
-                report.pending.push(item.to_account.clone());
-            } else {
-                report.failed.push(FailedItem {
-                    account: item.to_account.clone(),
-                    code: item.result_code,
-                    info: item.result_info.clone(),
-                });
-            }
-        }
-        report
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,20 +137,5 @@ mod tests {
         assert_eq!(parts.concat(), (0..2500).collect::<Vec<_>>());
         assert_eq!(split(Vec::<u8>::new(), 10, |v| v.len()), [0]);
         assert_eq!(split(vec![1, 2], 0, |v| v.len()), [1, 1]);
-    }
-
-    #[test]
-    fn report_classifies_items() {
-        let results = [
-            ResultItem::ok("a"),
-            ResultItem::failed("b", ErrorCode::SNS_PENDING_CONFIRMATION, "pending"),
-            ResultItem::failed("c", ErrorCode::SNS_NOT_A_FRIEND, "no"),
-        ];
-        let report = BatchReport::from_results(&results, &["d".to_owned()]);
-        assert_eq!(report.succeeded, ["a"]);
-        assert_eq!(report.pending, ["b"]);
-        assert_eq!(report.failed[0].account, "c");
-        assert_eq!(report.failed[0].code, ErrorCode::SNS_NOT_A_FRIEND);
-        assert_eq!(report.invalid, ["d"]);
     }
 }

@@ -43,6 +43,7 @@ pub mod paging;
 mod results;
 mod types;
 
+pub use batch::{BatchReport, FailedItem};
 pub use black_list_add::{BlackListAdd, BlackListAddResponse};
 pub use black_list_check::{
     BlackCheckInfo, BlackCheckType, BlackListCheck, BlackListCheckResponse, BlackRelation,
