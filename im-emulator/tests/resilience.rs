@@ -7,6 +7,7 @@ use std::time::Duration;
 use common::*;
 use futures::TryStreamExt;
 use tencent_im_accounts::{AccountImport, MultiaccountImport};
+use tencent_im_core::rate::{Burst, PathLimiters};
 use tencent_im_core::{Client, Error, ErrorCode, RateLimit, RetryPolicy};
 use tencent_im_emulator::{Emulator, Fault, FaultPlan, RunningEmulator};
 use tencent_im_friends::*;
@@ -173,37 +174,37 @@ async fn concurrent_tasks_on_one_client_stay_under_the_enforced_rate() {
     assert_eq!(gets, 480);
 }
 
-#[tokio::test]
+/// Two processes of one app, each with its own client limiter, and the service's counting (the
+/// emulator's: the documented rate with a one-second burst), all on one paused clock: at half the
+/// rate each, none of 2 × 600 calls is refused; at the full rate each (the control that shows the
+/// test can fail), some are.
+#[tokio::test(start_paused = true)]
 async fn processes_sharing_an_app_split_the_rate() {
-    let emulator = Emulator::builder().start().await.unwrap();
-    emulator
-        .client()
-        .unwrap()
-        .call(&AccountImport::new("a"))
-        .await
-        .unwrap();
-    let half = || {
-        emulator
-            .client_builder()
-            .rate_limit(RateLimit::Fraction(0.5))
-            .retry(RetryPolicy::none())
-            .build()
-            .unwrap()
-    };
-    let workers: Vec<_> = [half(), half()]
-        .into_iter()
-        .map(|client| {
+    async fn refused(fraction: f64) -> usize {
+        let rate = <FriendGet as tencent_im_core::Endpoint>::RATE;
+        let path = <FriendGet as tencent_im_core::Endpoint>::PATH;
+        let service =
+            std::sync::Arc::new(PathLimiters::new(RateLimit::Documented, Burst::OneSecond));
+        let processes = (0..2).map(|_| {
+            let service = service.clone();
+            let client = PathLimiters::new(RateLimit::Fraction(fraction), Burst::Single);
             tokio::spawn(async move {
-                for _ in 0..150 {
-                    client.call(&FriendGet::new("a")).await?;
+                let mut refused = 0;
+                for _ in 0..600 {
+                    client.acquire(path, rate).await;
+                    refused += usize::from(service.try_acquire(path, rate).is_err());
                 }
-                Ok::<_, Error>(())
+                refused
             })
-        })
-        .collect();
-    for worker in workers {
-        worker.await.unwrap().unwrap();
+        });
+        let mut total = 0;
+        for process in processes.collect::<Vec<_>>() {
+            total += process.await.unwrap();
+        }
+        total
     }
+    assert_eq!(refused(0.5).await, 0);
+    assert!(refused(1.0).await > 100);
 }
 
 #[tokio::test]
