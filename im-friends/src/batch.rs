@@ -14,7 +14,7 @@
 
 use tencent_im_core::{ErrorCode, ResultItem};
 
-use crate::{FriendAddResponse, FriendImportResponse, ItemResults};
+use crate::{FriendImportResponse, ItemResults};
 
 impl FriendImportResponse {
     /// Succeeded, failed (with code and text) and invalid accounts.
@@ -23,15 +23,8 @@ impl FriendImportResponse {
     }
 }
 
-impl FriendAddResponse {
-    /// Succeeded, pending (30539), failed (with code and text) accounts.
-    pub fn report(&self) -> BatchReport {
-        BatchReport::from_results(&self.results, &[])
-    }
-}
-
 impl ItemResults {
-    /// Succeeded and failed (with code and text) accounts.
+    /// Succeeded, pending (30539, friend_add only) and failed (with code and text) accounts.
     pub fn report(&self) -> BatchReport {
         BatchReport::from_results(&self.results, &[])
     }

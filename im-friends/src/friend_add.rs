@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use tencent_im_core::{im_api, im_item, im_response, ErrorCode, ResultItem};
+use tencent_im_core::{im_api, im_item};
 
 use crate::limits::{self, MAX_ADD_WORDING_BYTES, MAX_ITEMS_PER_REQUEST, MAX_REMARK_BYTES};
 
@@ -173,37 +173,6 @@ impl<'de> Deserialize<'de> for ForceAddFlag {
     }
 }
 
-/// The outcome of a friend_add: one [`ResultItem`] per friend.
-#[im_response]
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct FriendAddResponse {
-    /// Per-friend results. 30539 means the request awaits the target's confirmation.
-    #[im(rename = "ResultItem", merge)]
-    pub results: Vec<ResultItem>,
-    /// Friends that failed; present only when one did.
-    #[im(rename = "Fail_Account", merge)]
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub fail_accounts: Vec<String>,
-}
-
-impl FriendAddResponse {
-    /// Items that made a friend.
-    pub fn added(&self) -> impl Iterator<Item = &ResultItem> {
-        self.results.iter().filter(|item| item.is_ok())
-    }
-
-    /// Items waiting for the target's confirmation (30539): not failures.
-    pub fn pending(&self) -> impl Iterator<Item = &ResultItem> {
-        self.results
-            .iter()
-            .filter(|item| item.result_code == ErrorCode::SNS_PENDING_CONFIRMATION)
-    }
-
-    /// Items that failed (neither added nor pending).
-    pub fn failed(&self) -> impl Iterator<Item = &ResultItem> {
-        self.results
-            .iter()
-            .filter(|item| !item.is_ok() && item.result_code != ErrorCode::SNS_PENDING_CONFIRMATION)
-    }
-}
+/// The outcome of a friend_add: one [`ResultItem`] per friend; 30539 means the request awaits the
+/// target's confirmation ([`ItemResults::pending`]).
+pub type FriendAddResponse = crate::ItemResults;

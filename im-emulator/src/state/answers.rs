@@ -9,9 +9,9 @@ use tencent_im_accounts::{
 use tencent_im_core::{ErrorCode, ResultItem};
 use tencent_im_friends::{
     BlackCheckInfo, BlackListCheckResponse, BlackListGetResponse, BlockedAccount, Friend,
-    FriendAddResponse, FriendCheckInfo, FriendCheckResponse, FriendGetListResponse,
-    FriendGetResponse, FriendImportResponse, FriendInfo, GroupAddResponse, GroupDeleteResponse,
-    GroupGetResponse, GroupInfo, ItemResults,
+    FriendCheckInfo, FriendCheckResponse, FriendGetListResponse, FriendGetResponse,
+    FriendImportResponse, FriendInfo, GroupAddResponse, GroupDeleteResponse, GroupGetResponse,
+    GroupInfo, ItemResults,
 };
 
 /// One item's outcome.
@@ -32,13 +32,6 @@ pub(crate) fn item_results(results: Vec<ResultItem>) -> ItemResults {
 
 pub(crate) fn friend_import(results: Vec<ResultItem>) -> FriendImportResponse {
     let mut answer = FriendImportResponse::default();
-    answer.fail_accounts = failed_accounts(&results);
-    answer.results = results;
-    answer
-}
-
-pub(crate) fn friend_add(results: Vec<ResultItem>) -> FriendAddResponse {
-    let mut answer = FriendAddResponse::default();
     answer.fail_accounts = failed_accounts(&results);
     answer.results = results;
     answer

@@ -450,7 +450,7 @@ impl World {
                 Err((code, info)) => item_failure(&to, code, info),
             });
         }
-        Ok(answers::friend_add(results))
+        Ok(answers::item_results(results))
     }
 
     fn add_one(
