@@ -1,23 +1,17 @@
 //! black_list_add, black_list_delete, black_list_get, black_list_check.
 
 use tencent_im_core::{ErrorCode, ResultItem};
-use tencent_im_friends::limits::{MAX_BLOCKLIST, MAX_ITEMS_PER_REQUEST};
+use tencent_im_friends::limits::MAX_BLOCKLIST;
 use tencent_im_friends::{
     BlackCheckType, BlackListAdd, BlackListCheck, BlackListCheckResponse, BlackListDelete,
     BlackListGet, BlackListGetResponse, BlackRelation, ItemResults,
 };
 
-use super::{answers, Held, Outcome, World};
+use super::{answers, Outcome, World};
 
 impl World {
     pub(crate) fn black_list_add(&mut self, req: BlackListAdd, now: i64) -> Outcome<ItemResults> {
-        self.check_from(&req.from_account)?;
-        Self::check_item_count(
-            "To_Account",
-            req.to_accounts.len(),
-            MAX_ITEMS_PER_REQUEST,
-            ErrorCode::SNS_BAD_PARAMETER,
-        )?;
+        self.check_sns_request(&req.from_account, "To_Account", req.to_accounts.len())?;
         let from = req.from_account.as_str();
         let mut results = Vec::with_capacity(req.to_accounts.len());
         for to in &req.to_accounts {
@@ -60,13 +54,7 @@ impl World {
     }
 
     pub(crate) fn black_list_delete(&mut self, req: BlackListDelete) -> Outcome<ItemResults> {
-        self.check_from(&req.from_account)?;
-        Self::check_item_count(
-            "To_Account",
-            req.to_accounts.len(),
-            MAX_ITEMS_PER_REQUEST,
-            ErrorCode::SNS_BAD_PARAMETER,
-        )?;
+        self.check_sns_request(&req.from_account, "To_Account", req.to_accounts.len())?;
         let me = self.account_mut(&req.from_account)?;
         let results = req
             .to_accounts
@@ -110,37 +98,29 @@ impl World {
     }
 
     pub(crate) fn black_list_check(&self, req: BlackListCheck) -> Outcome<BlackListCheckResponse> {
-        self.check_from(&req.from_account)?;
-        Self::check_item_count(
-            "To_Account",
-            req.to_accounts.len(),
-            MAX_ITEMS_PER_REQUEST,
-            ErrorCode::SNS_BAD_PARAMETER,
+        let two_way = req.check_type == BlackCheckType::Both;
+        let held = self.relations(
+            &req.from_account,
+            &req.to_accounts,
+            two_way,
+            |account, id| account.blocklist.contains_key(id),
         )?;
-        let me = self.existing(&req.from_account)?;
-        let items = req
-            .to_accounts
-            .iter()
-            .map(|to| {
-                let two_way = req.check_type == BlackCheckType::Both;
-                let held = self.held(me, &req.from_account, to, two_way, |account, id| {
-                    account.blocklist.contains_key(id)
-                });
-                let relation = match held {
-                    None => {
-                        return answers::black_check_info(
-                            to,
-                            BlackRelation::No,
-                            ErrorCode::SNS_ACCOUNT_NOT_FOUND,
-                            "Err_SNS_BlackListCheck_Account_Not_Exist",
-                        )
+        let items = held
+            .into_iter()
+            .map(|(to, held)| {
+                use BlackRelation::*;
+                match held {
+                    Some(held) => {
+                        let relation = held.relation(BothWay, AWithB, BWithA, No);
+                        answers::black_check_info(to, relation, ErrorCode::OK, "")
                     }
-                    Some(Held::Both) => BlackRelation::BothWay,
-                    Some(Held::FromOnly) => BlackRelation::AWithB,
-                    Some(Held::ToOnly) => BlackRelation::BWithA,
-                    Some(Held::Neither) => BlackRelation::No,
-                };
-                answers::black_check_info(to, relation, ErrorCode::OK, "")
+                    None => answers::black_check_info(
+                        to,
+                        No,
+                        ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                        "Err_SNS_BlackListCheck_Account_Not_Exist",
+                    ),
+                }
             })
             .collect();
         Ok(answers::black_list_check(items))

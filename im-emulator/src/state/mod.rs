@@ -170,6 +170,18 @@ pub(crate) enum Held {
     Both,
 }
 
+impl Held {
+    /// The check's relation value for this case.
+    pub(crate) fn relation<R>(self, both: R, from_only: R, to_only: R, neither: R) -> R {
+        match self {
+            Held::Both => both,
+            Held::FromOnly => from_only,
+            Held::ToOnly => to_only,
+            Held::Neither => neither,
+        }
+    }
+}
+
 /// Settings of the model.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
@@ -243,6 +255,40 @@ impl World {
         check::user_id(from, &FieldPath::ROOT.field("From_Account"))
             .map_err(|err| Refusal::new(ErrorCode::SNS_BAD_PARAMETER, err.to_string()))?;
         self.existing(from).map(|_| ())
+    }
+
+    /// The whole-request checks of an sns write: a valid, imported `From_Account` and 1 to 1000
+    /// items in `field`.
+    pub(crate) fn check_sns_request(
+        &self,
+        from: &str,
+        field: &'static str,
+        items: usize,
+    ) -> Outcome<()> {
+        self.check_from(from)?;
+        Self::check_item_count(
+            field,
+            items,
+            MAX_ITEMS_PER_REQUEST,
+            ErrorCode::SNS_BAD_PARAMETER,
+        )
+    }
+
+    /// friend_check's and black_list_check's common part: whether `from` and each account hold
+    /// each other in the list `holds` reads (`None`: the account is not imported).
+    pub(crate) fn relations<'r>(
+        &self,
+        from: &str,
+        to_accounts: &'r [String],
+        two_way: bool,
+        holds: impl Fn(&Account, &str) -> bool,
+    ) -> Outcome<Vec<(&'r str, Option<Held>)>> {
+        self.check_sns_request(from, "To_Account", to_accounts.len())?;
+        let me = self.existing(from)?;
+        Ok(to_accounts
+            .iter()
+            .map(|to| (to.as_str(), self.held(me, from, to, two_way, &holds)))
+            .collect())
     }
 
     pub(crate) fn check_item_count(
@@ -355,13 +401,7 @@ impl World {
         req: FriendImport,
         now: i64,
     ) -> Outcome<FriendImportResponse> {
-        self.check_from(&req.from_account)?;
-        Self::check_item_count(
-            "AddFriendItem",
-            req.items.len(),
-            MAX_ITEMS_PER_REQUEST,
-            ErrorCode::SNS_BAD_PARAMETER,
-        )?;
+        self.check_sns_request(&req.from_account, "AddFriendItem", req.items.len())?;
         let from = req.from_account;
         let mut results = Vec::with_capacity(req.items.len());
         for (index, item) in req.items.into_iter().enumerate() {
@@ -431,13 +471,7 @@ impl World {
     }
 
     pub(crate) fn friend_add(&mut self, req: FriendAdd, now: i64) -> Outcome<FriendAddResponse> {
-        self.check_from(&req.from_account)?;
-        Self::check_item_count(
-            "AddFriendItem",
-            req.items.len(),
-            MAX_ITEMS_PER_REQUEST,
-            ErrorCode::SNS_BAD_PARAMETER,
-        )?;
+        self.check_sns_request(&req.from_account, "AddFriendItem", req.items.len())?;
         let both = req.add_type.unwrap_or_default() == AddType::Both;
         let forced = req.force_add_flags == Some(ForceAddFlag::Force);
         let from = req.from_account;

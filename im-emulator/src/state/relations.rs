@@ -1,14 +1,13 @@
 //! friend_update, friend_delete, friend_delete_all, friend_check, friend_get_list.
 
 use tencent_im_core::{check, Empty, ErrorCode, FieldPath, ResultItem, Validate};
-use tencent_im_friends::limits::MAX_ITEMS_PER_REQUEST;
 use tencent_im_friends::{
     CheckType, DeleteType, FriendCheck, FriendCheckResponse, FriendDelete, FriendDeleteAll,
     FriendGetList, FriendGetListResponse, FriendRelation, FriendUpdate, FriendUpdateItem,
     FriendValue, ItemResults, Tag, TagValue,
 };
 
-use super::{answers, Account, FriendRecord, Held, Outcome, World};
+use super::{answers, Account, FriendRecord, Outcome, World};
 
 /// What one friend_update item changes, checked before anything is applied.
 enum Change {
@@ -47,13 +46,7 @@ fn not_a_friend(to: &str) -> ResultItem {
 
 impl World {
     pub(crate) fn friend_update(&mut self, req: FriendUpdate) -> Outcome<ItemResults> {
-        self.check_from(&req.from_account)?;
-        Self::check_item_count(
-            "UpdateItem",
-            req.items.len(),
-            MAX_ITEMS_PER_REQUEST,
-            ErrorCode::SNS_BAD_PARAMETER,
-        )?;
+        self.check_sns_request(&req.from_account, "UpdateItem", req.items.len())?;
         let account = self.account_mut(&req.from_account)?;
         let mut results = Vec::with_capacity(req.items.len());
         for (index, item) in req.items.iter().enumerate() {
@@ -112,13 +105,7 @@ impl World {
     }
 
     pub(crate) fn friend_delete(&mut self, req: FriendDelete) -> Outcome<ItemResults> {
-        self.check_from(&req.from_account)?;
-        Self::check_item_count(
-            "To_Account",
-            req.to_accounts.len(),
-            MAX_ITEMS_PER_REQUEST,
-            ErrorCode::SNS_BAD_PARAMETER,
-        )?;
+        self.check_sns_request(&req.from_account, "To_Account", req.to_accounts.len())?;
         let both = req.delete_type.unwrap_or_default() == DeleteType::Both;
         let from = req.from_account.as_str();
         let mut results = Vec::with_capacity(req.to_accounts.len());
@@ -163,37 +150,29 @@ impl World {
     }
 
     pub(crate) fn friend_check(&self, req: FriendCheck) -> Outcome<FriendCheckResponse> {
-        self.check_from(&req.from_account)?;
-        Self::check_item_count(
-            "To_Account",
-            req.to_accounts.len(),
-            MAX_ITEMS_PER_REQUEST,
-            ErrorCode::SNS_BAD_PARAMETER,
+        let two_way = req.check_type == CheckType::Both;
+        let held = self.relations(
+            &req.from_account,
+            &req.to_accounts,
+            two_way,
+            |account, id| account.friends.contains_key(id),
         )?;
-        let me = self.existing(&req.from_account)?;
-        let items = req
-            .to_accounts
-            .iter()
-            .map(|to| {
-                let two_way = req.check_type == CheckType::Both;
-                let held = self.held(me, &req.from_account, to, two_way, |account, id| {
-                    account.friends.contains_key(id)
-                });
-                let relation = match held {
-                    None => {
-                        return answers::friend_check_info(
-                            to,
-                            FriendRelation::NoRelation,
-                            ErrorCode::SNS_ACCOUNT_NOT_FOUND,
-                            "Err_SNS_FriendCheck_Account_Not_Exist",
-                        )
+        let items = held
+            .into_iter()
+            .map(|(to, held)| {
+                use FriendRelation::*;
+                match held {
+                    Some(held) => {
+                        let relation = held.relation(BothWay, AWithB, BWithA, NoRelation);
+                        answers::friend_check_info(to, relation, ErrorCode::OK, "")
                     }
-                    Some(Held::Both) => FriendRelation::BothWay,
-                    Some(Held::FromOnly) => FriendRelation::AWithB,
-                    Some(Held::ToOnly) => FriendRelation::BWithA,
-                    Some(Held::Neither) => FriendRelation::NoRelation,
-                };
-                answers::friend_check_info(to, relation, ErrorCode::OK, "")
+                    None => answers::friend_check_info(
+                        to,
+                        NoRelation,
+                        ErrorCode::SNS_ACCOUNT_NOT_FOUND,
+                        "Err_SNS_FriendCheck_Account_Not_Exist",
+                    ),
+                }
             })
             .collect();
         Ok(answers::friend_check(items))
