@@ -363,6 +363,11 @@ impl RunningEmulator {
             .collect()
     }
 
+    /// The accounts that follow `account`, sorted.
+    pub fn fans_of(&self, account: &str) -> Vec<String> {
+        self.world().fans_of(account)
+    }
+
     /// The latest authenticated requests that decoded (at most the builder's
     /// [`request_log_capacity`](EmulatorBuilder::request_log_capacity)), oldest first.
     pub fn requests(&self) -> Vec<RequestRecord> {

@@ -14,6 +14,7 @@ use serde_path_to_error::Segment;
 use tencent_im_accounts::{AccountCheck, AccountDelete, AccountImport, MultiaccountImport};
 use tencent_im_core::envelope::Envelope;
 use tencent_im_core::{Endpoint, ErrorCode};
+use tencent_im_follow::{FollowAdd, FollowDelete};
 use tencent_im_friends::{
     BlackListAdd, BlackListCheck, BlackListDelete, BlackListGet, FriendAdd, FriendCheck,
     FriendDelete, FriendDeleteAll, FriendGet, FriendGetList, FriendImport, FriendUpdate, GroupAdd,
@@ -50,6 +51,8 @@ pub(crate) fn sdk_calls(builder: EmulatorBuilder) -> EmulatorBuilder {
         .serve::<GroupGet>(|world, req, _| world.group_get(req))
         .serve::<PortraitSet>(|world, req, _| world.portrait_set(req))
         .serve::<PortraitGet>(|world, req, _| world.portrait_get(req))
+        .serve::<FollowAdd>(|world, req, call| world.follow_add(req, call.now()))
+        .serve::<FollowDelete>(|world, req, _| world.follow_delete(req))
 }
 
 /// What a handler knows about a call besides its request.

@@ -6,6 +6,7 @@
 //! | (always) | [`core`] and the root | `Client`, `Endpoint`, `#[im_api]`, UserSig, `Region`, `Error` |
 //! | `friends` (default) | [`friends`] | every `v4/sns/*` call, paging streams |
 //! | `accounts` (default) | [`accounts`] | the `v4/im_open_login_svc/*` account calls |
+//! | `follow` | `follow` | the `v4/follow/*` follow / fans calls |
 //! | `emulator` | [`emulator`] | a local, in-memory server of all of it |
 //!
 //! ```no_run
@@ -29,6 +30,9 @@ pub use tencent_im_accounts as accounts;
 #[cfg(feature = "emulator")]
 #[doc(inline)]
 pub use tencent_im_emulator as emulator;
+#[cfg(feature = "follow")]
+#[doc(inline)]
+pub use tencent_im_follow as follow;
 #[cfg(feature = "friends")]
 #[doc(inline)]
 pub use tencent_im_friends as friends;

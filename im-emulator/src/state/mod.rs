@@ -125,6 +125,8 @@ pub(crate) struct Account {
     pub friends: IndexMap<String, FriendRecord>,
     /// Blocked accounts with the time they were blocked.
     pub blocklist: IndexMap<String, i64>,
+    /// Followed accounts with the time they were followed.
+    pub following: IndexMap<String, i64>,
     /// Friend groups in the order they were made.
     pub groups: Vec<String>,
     pub standard_sequence: u64,
@@ -202,6 +204,7 @@ fn item_failure(to: &str, code: ErrorCode, info: &str) -> ResultItem {
 
 mod answers;
 mod blocklist;
+mod follows;
 mod groups;
 pub(crate) mod profile;
 mod relations;
@@ -391,6 +394,7 @@ impl World {
             if account.blocklist.shift_remove(gone).is_some() {
                 account.blocklist_sequence += 1;
             }
+            account.following.shift_remove(gone);
         }
     }
 
