@@ -21,7 +21,8 @@ use tencent_im_bulk::cli::{self, Args};
 async fn main() -> ExitCode {
     let matches = Args::command().name("bulk_import").get_matches();
     let args = Args::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
-    let setup = match im_examples::connect().await {
+    // Writing to a remote app needs an explicit --yes, which this command does not take yet.
+    let setup = match im_examples::connect(&im_examples::Flags { yes: false }).await {
         Ok(setup) => setup,
         Err(err) => {
             eprintln!("bulk_import: {err}");

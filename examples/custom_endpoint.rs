@@ -87,8 +87,14 @@ fn query_online_status(
     })
 }
 
+/// Serves a call the SDK does not ship from an in-process emulator and calls it.
+#[derive(clap::Parser)]
+struct Flags {}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    let _: Flags = clap::Parser::parse();
+    im_examples::init_logging();
     match run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

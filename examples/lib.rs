@@ -1,6 +1,9 @@
 //! Setup shared by the examples: a client for the service named by the `IM_*` variables, or for
 //! an emulator started in-process when none are set.
 
+use std::net::IpAddr;
+
+use clap::{CommandFactory, FromArgMatches, Parser};
 use tencent_im::emulator::{Emulator, RunningEmulator};
 use tencent_im::{Client, Error};
 
@@ -41,14 +44,72 @@ impl Setup {
     }
 }
 
-/// Connects to the configured service, or starts the embedded emulator.
-pub async fn connect() -> Result<Setup, Error> {
+/// The flags every example that writes takes (see [`parse_flags`]).
+#[derive(Debug, Parser)]
+#[command(
+    after_help = "With no IM_* variables the example runs against an emulator it starts \
+                        itself. Set IM_SDKAPPID, IM_SECRET_KEY, IM_ADMIN and IM_REGION (or \
+                        IM_BASE_URL) to run it against that app; RUST_LOG=debug shows each call \
+                        and retry."
+)]
+pub struct Flags {
+    /// Write to the configured app even when it is not on this machine (it creates accounts and
+    /// relations there).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// Reads the example's flags: `--help` prints `about` and the flags and exits, an unknown flag is
+/// an error.
+pub fn parse_flags(name: &'static str, about: &'static str) -> Flags {
+    let matches = Flags::command().name(name).about(about).get_matches();
+    Flags::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+}
+
+/// Sends the SDK's logs (retries, rate waits) to stderr, filtered by `RUST_LOG` (default: warn).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // A second call (from a test harness) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Why an example refused to start.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// The SDK refused the configuration or the emulator did not start.
+    #[error(transparent)]
+    Sdk(#[from] Error),
+    /// The configured app is remote and `--yes` was not given.
+    #[error(
+        "the IM_* variables point at {base_url}, which is not this machine: this example writes \
+         accounts and relations there. Pass --yes to do that, or unset the IM_* variables to use \
+         the embedded emulator"
+    )]
+    RemoteWithoutYes {
+        /// Where the calls would go.
+        base_url: String,
+    },
+}
+
+/// Connects to the configured service (a remote one only with `--yes`), or starts the embedded
+/// emulator.
+pub async fn connect(flags: &Flags) -> Result<Setup, SetupError> {
     let configured = ENV_VARS
         .iter()
         .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
     if configured {
+        let client = Client::from_env()?;
+        if !flags.yes && !is_loopback(client.base_url()) {
+            return Err(SetupError::RemoteWithoutYes {
+                base_url: client.base_url().to_owned(),
+            });
+        }
         return Ok(Setup {
-            client: Client::from_env()?,
+            client,
             emulator: None,
         });
     }
@@ -63,4 +124,42 @@ pub async fn connect() -> Result<Setup, Error> {
         client: emulator.client()?,
         emulator: Some(emulator),
     })
+}
+
+/// Whether `base_url`'s host is this machine (`localhost` or a loopback address).
+fn is_loopback(base_url: &str) -> bool {
+    let Ok(url) = url::Url::parse(base_url) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn only_this_machine_counts_as_local() {
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+            "http://127.9.0.1",
+        ] {
+            assert!(is_loopback(local), "{local}");
+        }
+        for remote in [
+            "https://adminapisgp.im.qcloud.com",
+            "http://10.0.0.1",
+            "http://localhost.evil.com",
+            "nonsense",
+        ] {
+            assert!(!is_loopback(remote), "{remote}");
+        }
+    }
 }

@@ -15,7 +15,12 @@ const FANS: usize = 250;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    match run().await {
+    let flags = im_examples::parse_flags(
+        "quickstart",
+        "Imports accounts, imports and adds friends, and pages through a friend list",
+    );
+    im_examples::init_logging();
+    match run(&flags).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("quickstart failed: {err}");
@@ -27,8 +32,8 @@ async fn main() -> std::process::ExitCode {
 /// The examples' own failures are plain messages beside the SDK's errors.
 type Failure = Box<dyn std::error::Error>;
 
-async fn run() -> Result<(), Failure> {
-    let setup = im_examples::connect().await?;
+async fn run(flags: &im_examples::Flags) -> Result<(), Failure> {
+    let setup = im_examples::connect(flags).await?;
     let client = &setup.client;
     println!("Talking to {}", setup.describe());
 
