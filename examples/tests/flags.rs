@@ -17,7 +17,13 @@ fn example(name: &str) -> PathBuf {
 
 #[test]
 fn help_prints_usage_and_runs_nothing() {
-    for name in ["quickstart", "custom_endpoint", "usersig", "bulk_import"] {
+    for name in [
+        "quickstart",
+        "custom_endpoint",
+        "usersig",
+        "bulk_import",
+        "webhook_receiver",
+    ] {
         let out = Command::new(example(name)).arg("--help").output().unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "{name}: {out:?}");

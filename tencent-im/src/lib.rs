@@ -6,7 +6,8 @@
 //! | (always) | [`core`] and the root | `Client`, `Endpoint`, `#[im_api]`, UserSig, `Region`, `Error` |
 //! | `friends` (default) | [`friends`] | every `v4/sns/*` call, paging streams |
 //! | `accounts` (default) | [`accounts`] | the `v4/im_open_login_svc/*` account calls |
-//! | `follow` | `follow` | the `v4/follow/*` follow / fans calls |
+//! | `follow` | [`follow`] | the `v4/follow/*` follow / fans calls |
+//! | `webhooks` | [`webhooks`] | receiving Tencent's callbacks: verification, typed events, an axum router |
 //! | `emulator` | [`emulator`] | a local, in-memory server of all of it |
 //!
 //! ```no_run
@@ -36,3 +37,6 @@ pub use tencent_im_follow as follow;
 #[cfg(feature = "friends")]
 #[doc(inline)]
 pub use tencent_im_friends as friends;
+#[cfg(feature = "webhooks")]
+#[doc(inline)]
+pub use tencent_im_webhooks as webhooks;
