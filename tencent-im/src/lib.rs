@@ -40,3 +40,8 @@ pub use tencent_im_friends as friends;
 #[cfg(feature = "webhooks")]
 #[doc(inline)]
 pub use tencent_im_webhooks as webhooks;
+
+/// The README's Rust snippets, compiled and run as doctests (with the features they use).
+#[cfg(all(doctest, feature = "emulator", feature = "webhooks"))]
+#[doc = include_str!("../../README.md")]
+struct ReadmeSnippets;
