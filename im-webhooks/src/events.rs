@@ -359,41 +359,27 @@ pub struct Pair {
     pub to_account: String,
 }
 
-/// `Sns.CallbackFriendDelete`: friends were deleted (client or REST).
+/// The body of the pair-list callbacks: which pairs of accounts changed, and when.
 #[im_item]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct FriendDelete {
-    /// `To_Account` was deleted from `From_Account`'s friends.
+pub struct PairEvent {
+    /// `From_Account` acted upon `To_Account`.
     #[serde(default)]
     pub pair_list: Vec<Pair>,
     /// When it happened, in Unix milliseconds.
     pub event_time: Option<u64>,
 }
 
-/// `Sns.CallbackBlackListAdd`: accounts were blocked (client or REST).
-#[im_item]
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct BlackListAdd {
-    /// `From_Account` blocked `To_Account`.
-    #[serde(default)]
-    pub pair_list: Vec<Pair>,
-    /// When it happened, in Unix milliseconds.
-    pub event_time: Option<u64>,
-}
+/// `Sns.CallbackFriendDelete`: `To_Account` was deleted from `From_Account`'s friends (client or
+/// REST).
+pub type FriendDelete = PairEvent;
 
-/// `Sns.CallbackBlackListDelete`: accounts were unblocked (client or REST).
-#[im_item]
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct BlackListDelete {
-    /// `From_Account` unblocked `To_Account`.
-    #[serde(default)]
-    pub pair_list: Vec<Pair>,
-    /// When it happened, in Unix milliseconds.
-    pub event_time: Option<u64>,
-}
+/// `Sns.CallbackBlackListAdd`: `From_Account` blocked `To_Account` (client or REST).
+pub type BlackListAdd = PairEvent;
+
+/// `Sns.CallbackBlackListDelete`: `From_Account` unblocked `To_Account` (client or REST).
+pub type BlackListDelete = PairEvent;
 
 /// `Profile.CallbackPortraitSet`: a profile was set (client or REST portrait_set).
 #[im_item]

@@ -54,7 +54,7 @@ pub use answer::{Ack, ItemVerdict, PrevAnswer, Verdict, VerdictError};
 pub use error::WebhookError;
 pub use events::{
     commands, BlackListAdd, BlackListDelete, FollowAdd, FollowDelete, FollowItem, FriendAdd,
-    FriendDelete, FriendPair, Pair, PortraitSet, PrevFriendAdd, PrevFriendAddItem,
+    FriendDelete, FriendPair, Pair, PairEvent, PortraitSet, PrevFriendAdd, PrevFriendAddItem,
     PrevFriendResponse, ProfileItem, RequestOverLimit, ResponseAction, ResponseFriendItem,
     UnknownEvent,
 };
