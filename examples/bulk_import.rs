@@ -10,7 +10,9 @@
 //!
 //!     {"from":"alice","To_Account":"bob","AddSource":"AddSource_Type_Web","Remark":"Bob"}
 //!
-//! `--help` lists every flag (`tencent_im_bulk::cli::Args`).
+//! `--help` lists every flag and the exit codes (`tencent_im_bulk::cli::Args`) and touches
+//! nothing. An app that is not on a loopback address is written to only with `--yes` (or after
+//! a yes on the terminal); `RUST_LOG` sets what is logged (default `warn`: retried calls).
 
 use std::process::ExitCode;
 
@@ -19,10 +21,13 @@ use tencent_im_bulk::cli::{self, Args};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Parsed first: `--help` and usage errors exit here, before any emulator or connection.
     let matches = Args::command().name("bulk_import").get_matches();
     let args = Args::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
-    // Writing to a remote app needs an explicit --yes, which this command does not take yet.
-    let setup = match im_examples::connect(&im_examples::Flags { yes: false }).await {
+    cli::init_tracing();
+    // `cli::confirm_target` below guards a remote app (and asks on a terminal), so the
+    // examples' own `--yes` check is not repeated here.
+    let setup = match im_examples::connect(&im_examples::Flags { yes: true }).await {
         Ok(setup) => setup,
         Err(err) => {
             eprintln!("bulk_import: {err}");
@@ -30,11 +35,13 @@ async fn main() -> ExitCode {
         }
     };
     eprintln!("Talking to {}", setup.describe());
-    match cli::run(setup.client.clone(), &args).await {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("bulk_import: {err}");
-            ExitCode::FAILURE
-        }
+    if let Err(err) = cli::confirm_target(&setup.client, args.yes) {
+        eprintln!("bulk_import: {err}");
+        return ExitCode::FAILURE;
     }
+    let outcome = cli::run(setup.client.clone(), &args).await;
+    if let Err(err) = &outcome {
+        eprintln!("bulk_import: {err}");
+    }
+    cli::exit_code(&outcome)
 }

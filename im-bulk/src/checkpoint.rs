@@ -13,7 +13,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
-use crate::lines::{decode_ranges, encode_ranges};
+use crate::lines::{decode_ranges, encode_ranges, RangeError};
 use crate::{Error, LineSet};
 
 /// What an earlier, interrupted run finished.
@@ -59,25 +59,40 @@ impl Checkpoint {
                         let Some((kind, ranges)) = line.split_once(' ') else {
                             continue;
                         };
-                        let ok = match kind {
+                        let decoded = match kind {
                             "P" => decode_ranges(ranges, |l| progress.uncertain.insert(l)),
                             "D" => decode_ranges(ranges, |l| {
-                                progress.done.insert(l);
                                 progress.uncertain.remove(l);
+                                progress.done.insert(l)
                             }),
                             "a" => decode_ranges(ranges, |c| {
                                 progress.account_chunks_uncertain.insert(c)
                             }),
                             "A" => decode_ranges(ranges, |c| {
-                                progress.account_chunks_done.insert(c);
                                 progress.account_chunks_uncertain.remove(c);
+                                progress.account_chunks_done.insert(c)
                             }),
-                            _ => Some(()),
+                            _ => Ok(()),
                         };
-                        // A torn last line (killed mid-write) is ignored: its request is then
-                        // treated as not recorded, which the uncertain check covers.
-                        if ok.is_none() {
-                            tracing::warn!(line = n + 1, "ignoring an unreadable checkpoint line");
+                        match decoded {
+                            Ok(()) => {}
+                            // A torn last line (killed mid-write) is ignored: its request is
+                            // then treated as not recorded, which the uncertain check covers.
+                            Err(RangeError::Unreadable) => {
+                                tracing::warn!(
+                                    line = n + 1,
+                                    "ignoring an unreadable checkpoint line"
+                                );
+                            }
+                            // A complete record no run writes: the log is damaged, and guessing
+                            // what it meant could send relations twice or skip them.
+                            Err(RangeError::OutOfRange(reason)) => {
+                                return Err(Error::CheckpointDamaged {
+                                    path: path.to_owned(),
+                                    line: n as u64 + 1,
+                                    reason,
+                                })
+                            }
                         }
                     }
                 }
@@ -164,6 +179,29 @@ mod tests {
         let (_, fresh) = Checkpoint::open(&path, false).unwrap();
         assert!(fresh.done.is_empty());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_damaged_range_is_a_typed_error_not_a_huge_set() {
+        let dir = std::env::temp_dir().join(format!("im-bulk-damaged-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("log.checkpoint");
+        std::fs::write(&path, "P 1-3\nD 1-3\nP 1-99999999999\n").unwrap();
+        let err = Checkpoint::open(&path, true).unwrap_err();
+        assert!(
+            matches!(err, Error::CheckpointDamaged { line: 3, .. }),
+            "{err:?}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("log.checkpoint") && text.contains("line 3"),
+            "{text}"
+        );
+        // The log is left as it was, for whoever mends it.
+        assert!(std::fs::read_to_string(&path)
+            .unwrap()
+            .ends_with("99999999999\n"));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

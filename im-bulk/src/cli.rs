@@ -1,9 +1,12 @@
 //! The `im-bulk` command line: its [`Args`] and [`run`], which drives an [`Importer`] with a
-//! progress display and prints a summary. The binary and the `bulk_import` example are thin
-//! callers of these two.
+//! progress display and prints a summary, and what a program around them needs:
+//! [`init_tracing`], [`confirm_target`] and [`exit_code`]. The binary and the `bulk_import`
+//! example are thin callers of these.
 
-use std::io::IsTerminal;
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::IpAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,6 +14,21 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tencent_im_core::Client;
 
 use crate::{Checkpoint, Counts, Error, Format, Importer, Options, Report};
+
+/// The exit status and what it means, as `--help` shows it.
+const EXIT_CODES: &str = "\
+Exit status:
+  0  every relation is on the service: imported, present, or done by an earlier run
+  1  the import did not start or stopped: configuration, input, checkpoint or report error,
+     or a remote app without --yes
+  2  the command line is wrong
+  3  the import ran to the end, but some relations failed, are invalid, or their outcome is
+     unknown: see the summary and the report (which can be mended and fed back as --input)
+
+Logging: RUST_LOG (default `warn`, which shows each retried call; `debug` shows every call).";
+
+/// Exit status 3: the run finished, but not every relation is on the service.
+pub const EXIT_INCOMPLETE: u8 = 3;
 
 /// The command line of `im-bulk`.
 #[derive(Debug, Clone, clap::Parser)]
@@ -21,7 +39,9 @@ use crate::{Checkpoint, Counts, Error, Format, Importer, Options, Report};
     long_about = "Import accounts and friend relations in bulk: accounts first \
                   (multiaccount_import), then friends (friend_import), within the documented \
                   rates. The service is named by IM_SDKAPPID, IM_SECRET_KEY, IM_ADMIN and \
-                  IM_REGION or IM_BASE_URL."
+                  IM_REGION or IM_BASE_URL; an app that is not on a loopback address is only \
+                  written to with --yes (or after a yes on the terminal).",
+    after_help = EXIT_CODES
 )]
 pub struct Args {
     /// The relations: CSV (`from,to[,remark,group,add_source]`) or JSON lines.
@@ -42,6 +62,9 @@ pub struct Args {
     /// Seconds between progress lines when stderr is not a terminal.
     #[arg(long, default_value_t = 5)]
     pub progress_every: u64,
+    /// Write to an app that is not on a loopback address without asking.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 impl Args {
@@ -53,13 +76,89 @@ impl Args {
     }
 }
 
+/// Installs a `tracing` subscriber printing to stderr, filtered by `RUST_LOG` (default `warn`,
+/// so that retried calls show). Does nothing when the program has installed one already.
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Whether `base_url` names a loopback host (`127.0.0.0/8`, `::1`, `localhost`): an emulator
+/// or a tunnel on this machine, not a remote app.
+pub fn is_loopback(base_url: &str) -> bool {
+    let rest = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // `user@host`: the host is after the last `@`.
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Lets the import write to `client`'s app: at once when it is on a loopback address or `yes`
+/// is set; otherwise asks on the terminal, and refuses ([`Error::NotConfirmed`]) when the
+/// answer is not yes or there is no terminal to ask on. A bulk import writes thousands of
+/// relations that cannot be taken back in bulk: a stray `IM_*` in the environment must not
+/// send them to a production app.
+pub fn confirm_target(client: &Client, yes: bool) -> Result<(), Error> {
+    let base_url = client.base_url();
+    if yes || is_loopback(base_url) {
+        return Ok(());
+    }
+    let refused = || Error::NotConfirmed {
+        base_url: base_url.to_owned(),
+        sdkappid: client.sdkappid(),
+    };
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(refused());
+    }
+    eprint!(
+        "This writes accounts and friends into SDKAppID {} at {base_url}. Continue? [y/N] ",
+        client.sdkappid()
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer).map_err(|_| refused())?;
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err(refused()),
+    }
+}
+
+/// The exit status of a run's outcome: 0 when every relation is on the service, 1 when the
+/// run stopped with an error, [`EXIT_INCOMPLETE`] (3) when some relations failed, are invalid
+/// or are unknown. (2 is left to the command-line parser.) `--help` lists them.
+pub fn exit_code(outcome: &Result<Counts, Error>) -> ExitCode {
+    match outcome {
+        Ok(counts) if counts.all_done() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(EXIT_INCOMPLETE),
+        Err(_) => ExitCode::FAILURE,
+    }
+}
+
 /// Runs the import `args` describe through `client`: progress on stderr (a bar on a terminal,
 /// a plain line every `--progress-every` seconds otherwise), the summary on stdout. Returns the
 /// final counters; failed relations are in them and in the report, not in the error, which
 /// only says what stopped the run.
+///
+/// Nothing is written before the input has been opened (and, for CSV, its header read): a run
+/// that cannot start leaves no checkpoint and no report behind.
 pub async fn run(client: Client, args: &Args) -> Result<Counts, Error> {
     let started = Instant::now();
     let format = Format::detect(&args.input)?;
+    // Opens the input and reads a CSV header, then lets go: the passes open it again.
+    drop(crate::read(&args.input, format)?);
+    let report = Report::open(args.report.as_deref(), args.resume)?;
     let checkpoint_path = args.checkpoint_path();
     let (checkpoint, progress) = Checkpoint::open(&checkpoint_path, args.resume)?;
     if args.resume {
@@ -70,7 +169,6 @@ pub async fn run(client: Client, args: &Args) -> Result<Counts, Error> {
             checkpoint_path.display()
         );
     }
-    let report = Report::open(args.report.as_deref(), args.resume)?;
     let options = Options {
         concurrency: args.concurrency.max(1),
         ..Options::default()
@@ -113,17 +211,30 @@ pub async fn run(client: Client, args: &Args) -> Result<Counts, Error> {
     let counts = importer.stats().snapshot();
     println!("Summary");
     println!("  imported   {}", counts.imported);
-    println!("  failed     {}", counts.failed);
-    println!("  invalid    {}", counts.invalid);
-    println!("  skipped    {}", counts.skipped);
+    println!(
+        "  present    {}   (on the service, confirmed by friend_check: there already, or \
+         made by a retried call whose answer was lost)",
+        counts.present
+    );
+    println!("  failed     {}   (not on the service)", counts.failed);
+    println!("  invalid    {}   (never sent)", counts.invalid);
+    println!(
+        "  unknown    {}   (not established, friend_check included; --resume checks again)",
+        counts.unknown
+    );
+    println!("  skipped    {}   (done by an earlier run)", counts.skipped);
     println!("  elapsed    {:.1} s", elapsed.as_secs_f64());
     println!(
         "  calls      {} ({:.1} per second)",
         counts.calls,
         counts.calls as f64 / elapsed.as_secs_f64().max(1e-9)
     );
-    if let Some(report) = &args.report {
-        println!("  report     {}", report.display());
+    match &args.report {
+        Some(report) => println!("  report     {}", report.display()),
+        None if !counts.all_done() => println!(
+            "  report     none: pass --report FILE to list the relations that did not make it"
+        ),
+        None => {}
     }
     Ok(counts)
 }
@@ -162,5 +273,56 @@ async fn show_progress(importer: Arc<Importer>, bar: ProgressBar, total: u64, ev
             };
             eprintln!("progress: {handled}/{total} relations, {rate:.0}/s, ETA {eta}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "https://localhost/prefix",
+            "http://LOCALHOST:9",
+            "http://[::1]:8080/x",
+            "http://user@127.0.0.1:80",
+        ] {
+            assert!(is_loopback(url), "{url}");
+        }
+        for url in [
+            "https://console.tim.qq.com",
+            "https://adminapisgp.im.qcloud.com",
+            "http://127.0.0.1.example.com",
+            "http://127.0.0.1@example.com",
+            "http://10.0.0.1:8080",
+            "http://[::2]",
+            "",
+        ] {
+            assert!(!is_loopback(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn exit_codes() {
+        let done = Counts {
+            imported: 3,
+            ..Counts::default()
+        };
+        assert_eq!(exit_code(&Ok(done)), ExitCode::SUCCESS);
+        for counts in [
+            Counts { failed: 1, ..done },
+            Counts { invalid: 1, ..done },
+            Counts { unknown: 1, ..done },
+        ] {
+            assert_eq!(exit_code(&Ok(counts)), ExitCode::from(EXIT_INCOMPLETE));
+        }
+        let stopped = Err(Error::NotConfirmed {
+            base_url: "https://console.tim.qq.com".into(),
+            sdkappid: 1,
+        });
+        assert_eq!(exit_code(&stopped), ExitCode::FAILURE);
     }
 }

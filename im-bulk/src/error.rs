@@ -36,6 +36,22 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// The checkpoint log holds a record no run writes (a line number past
+    /// [`LineSet::MAX_LINE`](crate::LineSet::MAX_LINE), a range running backwards): it was
+    /// damaged, and resuming from it could send relations twice or skip them.
+    #[error(
+        "the checkpoint log {} is damaged at line {line}: {reason}; mend or delete that line, \
+         or start afresh without --resume",
+        path.display()
+    )]
+    CheckpointDamaged {
+        /// The checkpoint log.
+        path: PathBuf,
+        /// The 1-based line of the log.
+        line: u64,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The failure report could not be written.
     #[error("cannot write the failure report {}: {source}", path.display())]
     Report {
@@ -44,6 +60,17 @@ pub enum Error {
         /// What the system reported.
         #[source]
         source: io::Error,
+    },
+    /// The app is not on a loopback address and writing to it was not confirmed (`--yes`).
+    #[error(
+        "not writing to SDKAppID {sdkappid} at {base_url}, which is not a loopback address: \
+         pass --yes to import into it"
+    )]
+    NotConfirmed {
+        /// The base URL of the app.
+        base_url: String,
+        /// Its SDKAppID.
+        sdkappid: u64,
     },
     /// A task of the import panicked or was cancelled.
     #[error("an import task stopped: {0}")]

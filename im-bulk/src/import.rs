@@ -21,13 +21,16 @@ use tencent_im_friends::{CheckType, FriendCheck, FriendImport, FriendImportItem,
 use tokio::sync::mpsc;
 
 use crate::input::read;
-use crate::{BadLine, Checkpoint, Error, Format, Progress, Relation, Report};
+use crate::report::{Outcome, Subject};
+use crate::{Checkpoint, Error, Format, Line, Progress, Relation, Report};
 
 /// Counters of a run, updated while it runs ([`Importer::stats`]).
 #[derive(Debug, Default)]
 pub struct Stats {
     imported: AtomicU64,
+    present: AtomicU64,
     failed: AtomicU64,
+    unknown: AtomicU64,
     invalid: AtomicU64,
     skipped: AtomicU64,
     calls: AtomicU64,
@@ -38,13 +41,24 @@ pub struct Stats {
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Counts {
-    /// Relations imported by this run.
+    /// Relations friend_import answered as imported.
     pub imported: u64,
-    /// Relations that failed (reported).
+    /// Relations on the service that friend_import did not answer as imported: it answered
+    /// "already a friend", or the call failed, and friend_check then found the relation. Either
+    /// an attempt of this run made it (a retried write whose first answer was lost) or it was
+    /// there before; the service's answers do not tell which. Applied either way.
+    pub present: u64,
+    /// Relations the service does not hold: it refused them, or the call failed and
+    /// friend_check found them missing (reported, `"outcome":"failed"`).
     pub failed: u64,
-    /// Relations whose friend belongs to another app (`Invalid_Account`, reported).
+    /// Relations never sent: unreadable lines, fields breaking a documented limit, and friends
+    /// the service lists in `Invalid_Account` (reported, `"outcome":"invalid"`).
     pub invalid: u64,
-    /// Relations already done by an earlier run, or already present on the service.
+    /// Relations whose outcome could not be established, friend_check included (reported,
+    /// `"outcome":"unknown"`; the checkpoint leaves them to be checked again by `--resume`).
+    pub unknown: u64,
+    /// Relations done by an earlier run (per the checkpoint), or found on the service by the
+    /// check of an interrupted run's requests.
     pub skipped: u64,
     /// Calls made.
     pub calls: u64,
@@ -55,7 +69,13 @@ pub struct Counts {
 impl Counts {
     /// Relations handled, whatever the outcome.
     pub fn handled(&self) -> u64 {
-        self.imported + self.failed + self.invalid + self.skipped
+        self.imported + self.present + self.failed + self.invalid + self.unknown + self.skipped
+    }
+
+    /// Whether every relation handled is on the service (or was done by an earlier run):
+    /// nothing failed, invalid or unknown.
+    pub fn all_done(&self) -> bool {
+        self.failed == 0 && self.invalid == 0 && self.unknown == 0
     }
 }
 
@@ -69,8 +89,10 @@ impl Stats {
         let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         Counts {
             imported: get(&self.imported),
+            present: get(&self.present),
             failed: get(&self.failed),
             invalid: get(&self.invalid),
+            unknown: get(&self.unknown),
             skipped: get(&self.skipped),
             calls: get(&self.calls),
             accounts: get(&self.accounts),
@@ -79,10 +101,17 @@ impl Stats {
 
     /// Relations handled so far, whatever the outcome.
     pub fn handled(&self) -> u64 {
-        [&self.imported, &self.failed, &self.invalid, &self.skipped]
-            .iter()
-            .map(|c| c.load(Ordering::Relaxed))
-            .sum()
+        [
+            &self.imported,
+            &self.present,
+            &self.failed,
+            &self.invalid,
+            &self.unknown,
+            &self.skipped,
+        ]
+        .iter()
+        .map(|c| c.load(Ordering::Relaxed))
+        .sum()
     }
 }
 
@@ -253,7 +282,7 @@ impl Importer {
             let mut batch = Vec::with_capacity(MAX_ACCOUNTS_PER_REQUEST);
             for relation in read(&path, format)? {
                 survey.relations += 1;
-                let Ok(relation) = relation else { continue };
+                let Ok(relation) = relation? else { continue };
                 for id in [relation.from.as_str(), relation.item.to_account.as_str()] {
                     if tencent_im_core::check::user_id(
                         id,
@@ -373,12 +402,12 @@ impl Importer {
 
         // Lines travel in batches: one channel operation per 1024 relations, not per relation.
         const BATCH: usize = 1024;
-        let (tx, mut rx) = mpsc::channel::<Vec<Result<Relation, BadLine>>>(8);
+        let (tx, mut rx) = mpsc::channel::<Vec<Line>>(8);
         let path = path.to_owned();
         let reader = tokio::task::spawn_blocking(move || -> Result<(), Error> {
             let mut batch = Vec::with_capacity(BATCH);
             for relation in read(&path, format)? {
-                batch.push(relation);
+                batch.push(relation?);
                 if batch.len() == BATCH
                     && tx
                         .blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
@@ -403,9 +432,15 @@ impl Importer {
                         if self.progress.done.contains(bad.line) {
                             Stats::add(&self.stats.skipped, 1);
                         } else {
-                            self.report.write(bad.line, "", None, None, &bad.message)?;
+                            self.report.write(
+                                bad.line,
+                                Outcome::Invalid,
+                                Subject::Text(&bad.text),
+                                None,
+                                &bad.message,
+                            )?;
                             self.checkpoint.record("D", &[bad.line])?;
-                            Stats::add(&self.stats.failed, 1);
+                            Stats::add(&self.stats.invalid, 1);
                         }
                         continue;
                     }
@@ -423,13 +458,13 @@ impl Importer {
                 if let Some(err) = invalid {
                     self.report.write(
                         relation.line,
-                        &relation.from,
-                        Some(&relation.item),
+                        Outcome::Invalid,
+                        Subject::Relation(&relation.from, &relation.item),
                         None,
                         &err.to_string(),
                     )?;
                     self.checkpoint.record("D", &[relation.line])?;
-                    Stats::add(&self.stats.failed, 1);
+                    Stats::add(&self.stats.invalid, 1);
                     continue;
                 }
                 let buffer = match buffers.get_mut(relation.from.as_str()) {
@@ -470,25 +505,41 @@ impl Importer {
         self.report.flush()
     }
 
-    /// Friends of `from` among `to`, as friend_check sees them now.
-    async fn existing(
+    /// What friend_check says of `from`'s relations to `to` now: `Some(true)` held,
+    /// `Some(false)` not held, `None` for an item friend_check failed on. Tried up to
+    /// [`RECHECK_CALLS`] times (each under the client's retry policy) before giving up, since
+    /// the answer decides whether a relation is reported failed.
+    async fn check(
         &self,
         from: &str,
         to: Vec<String>,
-    ) -> Result<Vec<String>, tencent_im_core::Error> {
+    ) -> Result<HashMap<String, Option<bool>>, tencent_im_core::Error> {
         if to.is_empty() {
-            return Ok(Vec::new());
+            return Ok(HashMap::new());
         }
-        Stats::add(&self.stats.calls, 1);
-        let check = self
-            .client
-            .call(&FriendCheck::new(from, to, CheckType::Single))
-            .await?;
+        let request = FriendCheck::new(from, to, CheckType::Single);
+        let mut calls = 0;
+        let check = loop {
+            calls += 1;
+            Stats::add(&self.stats.calls, 1);
+            match self.client.call(&request).await {
+                Ok(check) => break check,
+                Err(err) if calls >= RECHECK_CALLS || !err.is_retryable() => return Err(err),
+                Err(err) => {
+                    tracing::warn!(from, error = %err, "friend_check failed; checking again");
+                }
+            }
+        };
         Ok(check
             .items
             .into_iter()
-            .filter(|i| i.result_code.is_ok() && i.relation == FriendRelation::AWithB)
-            .map(|i| i.to_account)
+            .map(|i| {
+                let held = i
+                    .result_code
+                    .is_ok()
+                    .then_some(i.relation == FriendRelation::AWithB);
+                (i.to_account, held)
+            })
             .collect())
     }
 
@@ -501,13 +552,12 @@ impl Importer {
             .map(|r| r.item.to_account.clone())
             .collect();
         if !uncertain.is_empty() {
-            if let Ok(present) = self.existing(&from, uncertain).await {
-                let present: HashSet<String> = present.into_iter().collect();
+            if let Ok(held) = self.check(&from, uncertain).await {
                 let before = chunk.len();
                 let (already, rest): (Vec<Relation>, Vec<Relation>) =
                     chunk.into_iter().partition(|r| {
                         self.progress.uncertain.contains(r.line)
-                            && present.contains(&r.item.to_account)
+                            && held.get(&r.item.to_account) == Some(&Some(true))
                     });
                 chunk = rest;
                 let lines: Vec<u64> = already.iter().map(|r| r.line).collect();
@@ -525,89 +575,165 @@ impl Importer {
         self.checkpoint.record("P", &lines)?;
         let request = FriendImport::new(&from, items);
         Stats::add(&self.stats.calls, 1);
+        // Items whose answer does not settle whether the service holds them: friend_check
+        // decides.
+        let mut unclear: Vec<(u64, &FriendImportItem, Unclear)> = Vec::new();
         match self.client.call(&request).await {
             Ok(response) => {
-                let mut to_verify = Vec::new();
                 for ((line, item), result) in
                     lines.iter().zip(&request.items).zip(&response.results)
                 {
+                    let subject = Subject::Relation(&from, item);
                     if result.is_ok() {
                         Stats::add(&self.stats.imported, 1);
                     } else if response.invalid_accounts.contains(&item.to_account) {
                         Stats::add(&self.stats.invalid, 1);
                         self.report.write(
                             *line,
-                            &from,
-                            Some(item),
+                            Outcome::Invalid,
+                            subject,
                             Some(result.result_code),
                             &result.result_info,
                         )?;
                     } else if result.result_code == ErrorCode::SNS_BAD_PARAMETER {
-                        // "Already a friend": present before this run, or made by an attempt
-                        // whose answer was lost. Either way it is there; checked below.
-                        to_verify.push((*line, item));
+                        // 30001 is "already a friend" as well as a bad parameter: present
+                        // before this run, or made by an attempt whose answer was lost (the
+                        // client retried). Only friend_check can tell it from a refusal.
+                        unclear.push((
+                            *line,
+                            item,
+                            Unclear::Refused(result.result_code, result.result_info.clone()),
+                        ));
                     } else {
                         Stats::add(&self.stats.failed, 1);
                         self.report.write(
                             *line,
-                            &from,
-                            Some(item),
+                            Outcome::Failed,
+                            subject,
                             Some(result.result_code),
                             &result.result_info,
                         )?;
                     }
                 }
-                // Items the answer did not cover (a malformed answer) fail visibly.
+                // Items the answer did not cover (a malformed answer): nothing is known.
                 for (line, item) in lines
                     .iter()
                     .zip(&request.items)
                     .skip(response.results.len())
                 {
-                    Stats::add(&self.stats.failed, 1);
-                    self.report.write(
+                    unclear.push((
                         *line,
-                        &from,
-                        Some(item),
-                        None,
-                        "no result for this item in the answer",
-                    )?;
-                }
-                if !to_verify.is_empty() {
-                    let names = to_verify
-                        .iter()
-                        .map(|(_, item)| item.to_account.clone())
-                        .collect();
-                    let present: HashSet<String> = self
-                        .existing(&from, names)
-                        .await
-                        .unwrap_or_default()
-                        .into_iter()
-                        .collect();
-                    for (line, item) in to_verify {
-                        if present.contains(&item.to_account) {
-                            Stats::add(&self.stats.skipped, 1);
-                        } else {
-                            Stats::add(&self.stats.failed, 1);
-                            self.report.write(
-                                line,
-                                &from,
-                                Some(item),
-                                Some(ErrorCode::SNS_BAD_PARAMETER),
-                                "friend_import refused the item (30001)",
-                            )?;
-                        }
-                    }
+                        item,
+                        Unclear::Unanswered("friend_import's answer has no result for it".into()),
+                    ));
                 }
             }
-            Err(err) => {
+            // The service answered, refusing the whole request with a code that does not
+            // pass: nothing was applied.
+            Err(err @ tencent_im_core::Error::Api { .. }) if !err.is_retryable() => {
                 let text = err.to_string();
                 for (line, item) in lines.iter().zip(&request.items) {
                     Stats::add(&self.stats.failed, 1);
-                    self.report
-                        .write(*line, &from, Some(item), err.code(), &text)?;
+                    self.report.write(
+                        *line,
+                        Outcome::Failed,
+                        Subject::Relation(&from, item),
+                        err.code(),
+                        &text,
+                    )?;
+                }
+            }
+            // Lost answers, timeouts, 5xx, transient codes, after the client's retries: the
+            // request may have been applied, in full or not at all.
+            Err(err) => {
+                let text = format!("friend_import failed: {err}");
+                for (line, item) in lines.iter().zip(&request.items) {
+                    unclear.push((*line, item, Unclear::Unanswered(text.clone())));
                 }
             }
         }
-        self.checkpoint.record("D", &lines)
+        let unknown = self.settle(&from, unclear).await?;
+        // Unknown relations stay uncertain in the log, so that `--resume` checks them again.
+        let done: Vec<u64> = lines
+            .iter()
+            .copied()
+            .filter(|line| !unknown.contains(line))
+            .collect();
+        if done.is_empty() {
+            return Ok(());
+        }
+        self.checkpoint.record("D", &done)
     }
+
+    /// Asks friend_check about the `unclear` relations of `from` and counts and reports each
+    /// as present, failed or unknown. Returns the lines left unknown.
+    async fn settle(
+        &self,
+        from: &str,
+        unclear: Vec<(u64, &FriendImportItem, Unclear)>,
+    ) -> Result<HashSet<u64>, Error> {
+        let mut unknown = HashSet::new();
+        if unclear.is_empty() {
+            return Ok(unknown);
+        }
+        let names = unclear
+            .iter()
+            .map(|(_, item, _)| item.to_account.clone())
+            .collect();
+        let held = self.check(from, names).await.map_err(|err| err.to_string());
+        for (line, item, why) in unclear {
+            let subject = Subject::Relation(from, item);
+            let state = match &held {
+                Ok(held) => held
+                    .get(&item.to_account)
+                    .copied()
+                    .flatten()
+                    .ok_or_else(|| {
+                        "friend_check gave no usable answer for this relation".to_owned()
+                    }),
+                Err(err) => Err(format!("friend_check failed too: {err}")),
+            };
+            match (state, why) {
+                (Ok(true), _) => Stats::add(&self.stats.present, 1),
+                (Ok(false), Unclear::Refused(code, info)) => {
+                    Stats::add(&self.stats.failed, 1);
+                    self.report
+                        .write(line, Outcome::Failed, subject, Some(code), &info)?;
+                }
+                (Ok(false), Unclear::Unanswered(what)) => {
+                    Stats::add(&self.stats.failed, 1);
+                    let info = format!("{what}; friend_check: not on the service");
+                    self.report
+                        .write(line, Outcome::Failed, subject, None, &info)?;
+                }
+                (Err(check), why) => {
+                    Stats::add(&self.stats.unknown, 1);
+                    unknown.insert(line);
+                    let what = match why {
+                        Unclear::Refused(code, info) => format!(
+                            "friend_import answered {code} ({info}), which may mean \"already a \
+                             friend\""
+                        ),
+                        Unclear::Unanswered(what) => what,
+                    };
+                    let info = format!("outcome unknown: {what}; {check}");
+                    // No code: the service gave none that settles this relation.
+                    self.report
+                        .write(line, Outcome::Unknown, subject, None, &info)?;
+                }
+            }
+        }
+        Ok(unknown)
+    }
+}
+
+/// friend_check calls made to settle one set of relations before they are reported unknown.
+const RECHECK_CALLS: u32 = 3;
+
+/// Why an item's answer does not settle whether the service holds it.
+enum Unclear {
+    /// The item was refused with this code (30001), which is also "already a friend".
+    Refused(ErrorCode, String),
+    /// No answer for the item: the call failed, or its answer left the item out.
+    Unanswered(String),
 }

@@ -12,9 +12,16 @@
 //! The input is CSV with a `from,to` header and optional `remark`, `group`, `add_source`
 //! columns, or JSON lines of friend_import items with a `from` field ([`Format`], [`read`]).
 //! The [`Checkpoint`] log records each request before it is sent and after it is answered, so
-//! a run can be resumed from its [`Progress`] without sending anything twice; relations that
-//! fail go to the [`Report`], JSON lines that can be fed back as input. Whatever stops the run
-//! is an [`Error`] naming the file involved.
+//! a run can be resumed from its [`Progress`] without sending anything twice.
+//!
+//! Each relation ends in one of the [`Counts`]: imported; present (on the service, confirmed by
+//! friend_check after an answer that did not say imported, such as "already a friend" after a
+//! retried call whose first answer was lost); failed (the service does not hold it: refused, or
+//! found missing after a failed call); invalid (never sent); unknown (neither the answer nor
+//! friend_check could tell); skipped (done by an earlier run). Failed, invalid and unknown
+//! relations go to the [`Report`], JSON lines that can be fed back as input; no relation is
+//! reported with a code the service did not give it. Whatever stops the run is an [`Error`]
+//! naming the file involved.
 //!
 //! The `im-bulk` binary (feature `cli`, on by default) is this engine behind a command line;
 //! [`cli`] holds its arguments and driver for programs that embed it.
@@ -62,6 +69,6 @@ mod report;
 pub use checkpoint::{Checkpoint, Progress};
 pub use error::Error;
 pub use import::{Counts, FailedAccount, Importer, Options, Stats, Survey};
-pub use input::{read, BadLine, Format, Relation, Relations, DEFAULT_ADD_SOURCE};
-pub use lines::LineSet;
+pub use input::{read, BadLine, Format, Line, Relation, Relations, DEFAULT_ADD_SOURCE};
+pub use lines::{LineSet, LineTooLarge};
 pub use report::Report;

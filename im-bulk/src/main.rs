@@ -1,5 +1,6 @@
 //! `im-bulk`: imports accounts and friend relations in bulk into the app named by the `IM_*`
-//! variables. `im-bulk --help` lists the flags; see the crate's README for the formats.
+//! variables. `im-bulk --help` lists the flags and the exit codes; see the crate's README for
+//! the formats.
 
 use std::process::ExitCode;
 
@@ -9,7 +10,9 @@ use tencent_im_core::Client;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Parsed first: `--help` and usage errors exit here, before anything is read or written.
     let args = Args::parse();
+    cli::init_tracing();
     let client = match Client::from_env() {
         Ok(client) => client,
         Err(err) => {
@@ -23,11 +26,13 @@ async fn main() -> ExitCode {
         client.admin(),
         client.sdkappid()
     );
-    match cli::run(client, &args).await {
-        Ok(_) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("im-bulk: {err}");
-            ExitCode::FAILURE
-        }
+    if let Err(err) = cli::confirm_target(&client, args.yes) {
+        eprintln!("im-bulk: {err}");
+        return ExitCode::FAILURE;
     }
+    let outcome = cli::run(client, &args).await;
+    if let Err(err) = &outcome {
+        eprintln!("im-bulk: {err}");
+    }
+    cli::exit_code(&outcome)
 }

@@ -11,14 +11,41 @@ use tencent_im_friends::FriendImportItem;
 
 use crate::Error;
 
-/// One line of the failure report: the relation as a friend_import item (so the report can be
-/// fed back as JSONL input), its input line, and the service's code and text.
+/// What became of a reported relation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Outcome {
+    /// Not on the service: refused, or not applied (friend_check confirms it is missing).
+    Failed,
+    /// Never sent: an unreadable line, a field breaking a documented limit, or a friend the
+    /// service calls invalid (`Invalid_Account`).
+    Invalid,
+    /// Whether the service holds it could not be established, friend_check included.
+    Unknown,
+}
+
+/// The relation a report line is about: its friend_import item, or the text of an input line
+/// that was not one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Subject<'a> {
+    /// A relation that could be read.
+    Relation(&'a str, &'a FriendImportItem),
+    /// An input line that could not, as it was written.
+    Text(&'a str),
+}
+
+/// One line of the failure report: the relation as a friend_import item with `from` (so the
+/// report can be fed back as JSONL input) or the unreadable line's text, and what happened.
 #[derive(Serialize)]
 struct ReportLine<'a> {
     line: u64,
-    from: &'a str,
+    outcome: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<&'a str>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     item: Option<&'a FriendImportItem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    input: Option<&'a str>,
     code: Option<i64>,
     info: &'a str,
 }
@@ -27,13 +54,30 @@ struct ReportLine<'a> {
 /// checkpoint marks it done, so a kill between the two reports it again on resume: at least
 /// once, never lost.
 ///
-/// Each line holds `line` (the input line), `from`, the friend_import item's fields
-/// (`To_Account`, `AddSource`, ...) when the line could be read, `code` (the service's code, or
-/// `null`) and `info`:
+/// Each line holds:
+///
+/// - `line`: the input line (CSV: the record's line);
+/// - `outcome`: `failed` (not on the service: the service refused it, or friend_check found it
+///   missing after a call that failed), `invalid` (never sent: the line is unreadable, a field
+///   breaks a documented limit, or the service lists the friend in `Invalid_Account`) or
+///   `unknown` (neither the answer nor friend_check could tell whether the service holds it);
+/// - for a relation that could be read, `from` and the friend_import item's fields
+///   (`To_Account`, `AddSource`, `Remark`, ...); for a line that could not, `input`, the line
+///   as it was written (a CSV row's fields, re-quoted where needed);
+/// - `code`: the code the service gave for this relation, or `null` when it gave none (local
+///   checks, failed calls, unknown outcomes: the report never makes one up);
+/// - `info`: what happened, in words.
 ///
 /// ```json
-/// {"line":7,"from":"alice","To_Account":"bob","AddSource":"AddSource_Type_Import","code":30010,"info":"..."}
+/// {"line":7,"outcome":"failed","from":"alice","To_Account":"bob","AddSource":"AddSource_Type_Import","code":30010,"info":"Err_SNS_FriendImport_..."}
+/// {"line":8,"outcome":"unknown","from":"alice","To_Account":"carol","AddSource":"AddSource_Type_Import","code":null,"info":"..."}
+/// {"line":9,"outcome":"invalid","input":"alice,,Carol","code":null,"info":"the `from` and `to` columns must not be empty"}
 /// ```
+///
+/// The report is valid JSONL input: fed back with `--input`, its relations are imported again
+/// (those the service holds by then are confirmed with friend_check and counted as present),
+/// and its unreadable lines are reported again with the same `input` text, so a mended copy of
+/// the report is all a second run needs.
 #[derive(Debug)]
 pub struct Report {
     file: Option<(PathBuf, Mutex<BufWriter<File>>)>,
@@ -68,18 +112,24 @@ impl Report {
     pub(crate) fn write(
         &self,
         line: u64,
-        from: &str,
-        item: Option<&FriendImportItem>,
+        outcome: Outcome,
+        subject: Subject<'_>,
         code: Option<ErrorCode>,
         info: &str,
     ) -> Result<(), Error> {
         let Some((path, file)) = &self.file else {
             return Ok(());
         };
+        let (from, item, input) = match subject {
+            Subject::Relation(from, item) => (Some(from), Some(item), None),
+            Subject::Text(text) => (None, None, Some(text)),
+        };
         let record = ReportLine {
             line,
+            outcome,
             from,
             item,
+            input,
             code: code.map(ErrorCode::get),
             info,
         };

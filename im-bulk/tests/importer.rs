@@ -1,5 +1,6 @@
 //! The library API without the command line: a second run over relations that are already on
-//! the service confirms them with friend_check and sends no account twice across resumes.
+//! the service confirms them with friend_check (present, not failed) and a resumed finished run
+//! sends nothing.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -54,9 +55,14 @@ async fn relations_already_present_are_skipped_and_done_ones_not_sent() {
         assert_eq!(emulator.friends_of(&format!("u{u:02}")).len(), 2);
     }
 
-    // A fresh run (no resume): the service answers "already a friend", friend_check confirms.
+    // A fresh run (no resume): the service answers "already a friend", friend_check confirms:
+    // present, neither imported by this run nor failed.
     let again = import(&client, &input, false).await;
-    assert_eq!((again.imported, again.failed, again.skipped), (0, 0, 60));
+    assert_eq!(
+        (again.imported, again.present, again.failed, again.skipped),
+        (0, 60, 0, 0)
+    );
+    assert!(again.all_done());
 
     // Resuming a finished run: everything is done, no friend_import goes out.
     let sent_before = sent(&emulator, "v4/sns/friend_import");
