@@ -163,6 +163,22 @@ pub enum Error {
         /// The fraction given.
         fraction: f64,
     },
+    /// The shared rate budget (`RateLimit::Shared`, Redis) could not be used: its URL is not a
+    /// Redis URL (when configured), or Redis did not answer in time or refused (on a call).
+    /// Nothing was sent: a call never goes out without its slot. Not retried by the client:
+    /// the next call tries Redis again.
+    #[error(
+        "the shared rate budget at {budget} failed for {}: {reason}; no request was sent",
+        call(*path)
+    )]
+    RateBudget {
+        /// The Redis URL, without credentials.
+        budget: String,
+        /// What went wrong.
+        reason: String,
+        /// The endpoint path of the call, or `None` for a bad URL.
+        path: Option<&'static str>,
+    },
     /// The UserSig validity is too short to be worth caching.
     #[error("usersig_ttl is {ttl:?}; it must be at least 60 seconds")]
     UserSigTtlTooShort {
@@ -358,7 +374,8 @@ impl Error {
             | Error::EmptyBody { path, .. }
             | Error::Decode { path, .. }
             | Error::BodyTooLarge { path, .. }
-            | Error::Timeout { path, .. } => *path,
+            | Error::Timeout { path, .. }
+            | Error::RateBudget { path, .. } => *path,
             Error::Transport(err) => err.path,
             Error::Paging { path, .. } => Some(path),
             _ => None,

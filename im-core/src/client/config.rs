@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::auth::Auth;
 use super::transport::Transport;
 use super::{Client, Inner};
-use crate::rate::{Burst, PathLimiters};
+use crate::rate::CallLimiter;
 use crate::{Clock, Error, RateLimit, Region, RetryPolicy, SecretKey, SystemClock};
 
 /// Default request timeout: above the service's own 3 s backend timeout.
@@ -63,8 +63,11 @@ impl ClientBuilder {
     }
 
     /// A builder from the environment: `IM_SDKAPPID` (required, an integer), `IM_SECRET_KEY`
-    /// (required), `IM_ADMIN` (required), `IM_REGION` (optional, default `china`) and
-    /// `IM_BASE_URL` (optional, overrides the region; used for the emulator and tests).
+    /// (required), `IM_ADMIN` (required), `IM_REGION` (optional, default `china`),
+    /// `IM_BASE_URL` (optional, overrides the region; used for the emulator and tests) and
+    /// `IM_RATE_REDIS_URL` (optional: the rate budget shared by all processes of the app,
+    /// `RateLimit::Shared`; needs the `redis` feature, and is refused without it rather than
+    /// ignored, since each process would then spend the whole budget).
     pub fn from_env() -> Result<ClientBuilder, Error> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -98,6 +101,9 @@ impl ClientBuilder {
         }
         if let Some(url) = lookup("IM_BASE_URL").filter(|v| !v.trim().is_empty()) {
             builder = builder.base_url(url.trim());
+        }
+        if let Some(url) = lookup("IM_RATE_REDIS_URL").filter(|v| !v.trim().is_empty()) {
+            builder = builder.rate_limit(shared_budget(url.trim())?);
         }
         Ok(builder)
     }
@@ -233,11 +239,36 @@ impl ClientBuilder {
                     self.clock,
                 ),
                 timeout: self.timeout,
-                limiters: PathLimiters::new(self.rate_limit, Burst::Single),
+                limiter: CallLimiter::new(self.rate_limit, self.sdkappid),
                 retry: self.retry,
             }),
         })
     }
+}
+
+/// The budget of `IM_RATE_REDIS_URL`.
+#[cfg(feature = "redis")]
+fn shared_budget(url: &str) -> Result<RateLimit, Error> {
+    crate::rate::SharedBudget::redis(url)
+        .map(RateLimit::Shared)
+        .map_err(|err| Error::InvalidEnv {
+            name: "IM_RATE_REDIS_URL",
+            reason: match err {
+                Error::RateBudget { reason, .. } => reason,
+                other => other.to_string(),
+            },
+        })
+}
+
+/// Without the `redis` feature, `IM_RATE_REDIS_URL` is refused.
+#[cfg(not(feature = "redis"))]
+fn shared_budget(_url: &str) -> Result<RateLimit, Error> {
+    Err(Error::InvalidEnv {
+        name: "IM_RATE_REDIS_URL",
+        reason: "this build of tencent-im-core has no `redis` feature: enable it, or unset the \
+                 variable and give each process a RateLimit::Fraction"
+            .to_owned(),
+    })
 }
 
 /// `url` without a trailing `/`, if it is `http(s)://host[:port][/prefix]` without a query.
@@ -342,6 +373,56 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn the_shared_budget_comes_from_im_rate_redis_url_or_is_refused() {
+        let lookup = |url: &'static str| {
+            move |name: &str| {
+                Some(
+                    match name {
+                        "IM_SDKAPPID" => "1",
+                        "IM_SECRET_KEY" => "key",
+                        "IM_ADMIN" => "administrator",
+                        "IM_RATE_REDIS_URL" => url,
+                        _ => return None,
+                    }
+                    .to_owned(),
+                )
+            }
+        };
+        let result = ClientBuilder::from_lookup(lookup("redis://:s3cret@127.0.0.1:6379/0"));
+        #[cfg(feature = "redis")]
+        {
+            let builder = result.unwrap();
+            assert!(matches!(builder.rate_limit, crate::RateLimit::Shared(_)));
+            assert!(!format!("{builder:?}").contains("s3cret"));
+            builder.build().unwrap();
+            let err = ClientBuilder::from_lookup(lookup("http://:s3cret@host/")).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::InvalidEnv {
+                        name: "IM_RATE_REDIS_URL",
+                        ..
+                    }
+                ),
+                "{err}"
+            );
+            assert!(!err.to_string().contains("s3cret"), "{err}");
+        }
+        // Without the feature the variable is refused, never ignored.
+        #[cfg(not(feature = "redis"))]
+        assert!(matches!(
+            result.unwrap_err(),
+            Error::InvalidEnv {
+                name: "IM_RATE_REDIS_URL",
+                ..
+            }
+        ));
+        // Empty means unset.
+        let builder = ClientBuilder::from_lookup(lookup(" ")).unwrap();
+        assert!(matches!(builder.rate_limit, crate::RateLimit::Documented));
     }
 
     #[test]

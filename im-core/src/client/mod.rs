@@ -17,7 +17,7 @@ use std::time::Duration;
 
 pub use config::{ClientBuilder, DEFAULT_TIMEOUT, DEFAULT_USERSIG_TTL};
 
-use crate::rate::PathLimiters;
+use crate::rate::CallLimiter;
 use crate::{Endpoint, Error, RetryPolicy, SecretKey};
 
 /// A client of the REST API for one app and one admin identifier.
@@ -49,7 +49,7 @@ struct Inner {
     transport: transport::Transport,
     auth: auth::Auth,
     timeout: Duration,
-    limiters: PathLimiters,
+    limiter: CallLimiter,
     retry: RetryPolicy,
 }
 
@@ -111,15 +111,17 @@ impl Client {
         ClientBuilder::new(sdkappid, secret_key.into(), admin.into())
     }
 
-    /// A client configured from `IM_SDKAPPID`, `IM_SECRET_KEY`, `IM_ADMIN`, `IM_REGION` and
-    /// `IM_BASE_URL` (which overrides the region). See [`ClientBuilder::from_env`].
+    /// A client configured from `IM_SDKAPPID`, `IM_SECRET_KEY`, `IM_ADMIN`, `IM_REGION`,
+    /// `IM_BASE_URL` (which overrides the region) and `IM_RATE_REDIS_URL` (a rate budget
+    /// shared through Redis). See [`ClientBuilder::from_env`].
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::from_env()?.build()
     }
 
     /// Validates, signs, sends and decodes one call.
     ///
-    /// The call waits for a permit of its path's rate limiter, and transient failures are
+    /// The call waits for its slot on its path's rate schedule (with a shared budget that
+    /// cannot be reached, it fails with [`Error::RateBudget`] and sends nothing), and transient failures are
     /// retried under the client's [`RetryPolicy`]. A non-zero `ErrorCode` is [`Error::Api`];
     /// per-item failures of a successful batch call are part of the response. On `70001`
     /// (UserSig expired) the client signs anew and retries once. Errors name the call's path

@@ -68,7 +68,8 @@ async fn execute(
     let mut schedule = inner.retry.schedule();
     let mut resigned = false;
     loop {
-        inner.limiters.acquire(path, rate).await;
+        // A shared budget that cannot be reached ends the call unsent: never an unlimited call.
+        inner.limiter.acquire(path, rate).await?;
         let attempt_started = Instant::now();
         let result = attempt(client, path, body.clone(), timeout, decode).await;
         let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
