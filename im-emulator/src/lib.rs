@@ -27,7 +27,35 @@
 //!   account calls): the whole request fails with 30001 (70402).
 //! - Faults can be injected at chosen rates, reproducibly: see [`FaultPlan`].
 //! - Every answer is HTTP 200 with the envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`,
-//!   `ErrorDisplay`) after the call's own fields.
+//!   `ErrorDisplay`) after the call's own fields, except the refusals below, made at the HTTP
+//!   level before a call is looked at.
+//! - Repeated bad signatures: after 10 failed verifications (malformed, wrong key, another
+//!   app or identifier) from one source address for one identifier, each within a minute of
+//!   the last, that identifier is refused from there with 70050 for a minute, whatever the
+//!   signature. See [`SigLockout`] and [`EmulatorBuilder::sig_lockout`].
+//!
+//! # Facing a network
+//!
+//! What a client may cost is bounded (see [`ServerLimits`] for the defaults): connections
+//! over the cap wait in the kernel's backlog; a request head (and a kept-alive connection's
+//! wait for the next one) has 10 s, a body 10 s; a body may have 4 MiB, and the bodies being
+//! received 64 MiB together; the request log keeps at most 10,000 requests and 64 MiB. A
+//! shutdown ([`RunningEmulator::shutdown`], or SIGTERM/SIGINT for the binary) stops
+//! accepting, lets requests in flight finish for 5 s, then closes what is left.
+//!
+//! Refusals at the HTTP level carry the envelope too, with their HTTP status:
+//!
+//! | status | when | `ErrorCode` |
+//! |---|---|---|
+//! | 400 | not well-formed HTTP/1.1 | 60008 (bad HTTP format) |
+//! | 405 | a method other than POST (`Allow: POST`) | 60008 |
+//! | 408 | the body did not arrive in time | 60008 |
+//! | 413 | the body is over the size limit | 60008 |
+//! | 414 | the request target is over 8 KiB | 60002 (URL parse error) |
+//! | 431 | the head is over 16 KiB or has over 100 fields | 60008 |
+//! | 503 | the body memory budget is spent; retry | 60018 (too many requests) |
+//!
+//! An unknown path is answered as the service does: HTTP 200 with 60009.
 //!
 //! # Semantics
 //!
@@ -79,6 +107,8 @@
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
 mod faults;
+mod lockout;
+mod net;
 mod request_log;
 mod routes;
 mod server;
@@ -96,7 +126,12 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultPlan, FaultSpecError};
-pub use request_log::{RequestRecord, DEFAULT_REQUEST_LOG_CAPACITY};
+pub use lockout::{SigLockout, DEFAULT_SIG_LOCKOUT_FAILURES, DEFAULT_SIG_LOCKOUT_WINDOW};
+pub use net::{
+    ServerLimits, DEFAULT_BODY_MEMORY_BYTES, DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_SHUTDOWN_TIMEOUT,
+};
+pub use request_log::{RequestRecord, DEFAULT_REQUEST_LOG_BYTES, DEFAULT_REQUEST_LOG_CAPACITY};
 pub use routes::CallContext;
 pub use state::{AllowType, Refusal, World};
 
@@ -129,6 +164,9 @@ impl Emulator {
             fault_seed: None,
             routes: routes::Routes::default(),
             request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
+            request_log_bytes: DEFAULT_REQUEST_LOG_BYTES,
+            limits: ServerLimits::default(),
+            sig_lockout: Some(SigLockout::default()),
         })
     }
 }
@@ -147,6 +185,9 @@ pub struct EmulatorBuilder {
     fault_seed: Option<u64>,
     routes: routes::Routes,
     request_log_capacity: usize,
+    request_log_bytes: usize,
+    limits: ServerLimits,
+    sig_lockout: Option<SigLockout>,
 }
 
 impl EmulatorBuilder {
@@ -161,8 +202,7 @@ impl EmulatorBuilder {
     ///
     /// A body that does not decode is refused as the service does: 60003 when it is not a JSON
     /// object, 60015 for an account (`From_Account`, `To_Account`, ...) that is not a string,
-    /// 30001 on `v4/sns/*` and 70402 elsewhere for any other mismatch. The request is `Clone`
-    /// because the request log keeps a copy (see [`RunningEmulator::requests`]).
+    /// 30001 on `v4/sns/*` and 70402 elsewhere for any other mismatch.
     ///
     /// ```no_run
     /// # async fn demo() -> std::io::Result<()> {
@@ -191,7 +231,7 @@ impl EmulatorBuilder {
             + 'static,
     ) -> Self
     where
-        E: Endpoint + DeserializeOwned + Clone + Send + Sync + 'static,
+        E: Endpoint + DeserializeOwned + Send + Sync + 'static,
         E::Response: Serialize,
     {
         self.routes.insert::<E, _>(handler);
@@ -199,10 +239,32 @@ impl EmulatorBuilder {
     }
 
     /// How many of the latest requests [`RunningEmulator::requests`] keeps (default
-    /// [`DEFAULT_REQUEST_LOG_CAPACITY`]); older ones are dropped. 0 keeps none and saves the
-    /// copy of each request.
+    /// [`DEFAULT_REQUEST_LOG_CAPACITY`]); older ones are dropped. 0 keeps none.
     pub fn request_log_capacity(mut self, capacity: usize) -> Self {
         self.request_log_capacity = capacity;
+        self
+    }
+
+    /// How many bytes the requests [`RunningEmulator::requests`] keeps may take together
+    /// (default [`DEFAULT_REQUEST_LOG_BYTES`]): each costs its body's length and a few dozen
+    /// bytes; older ones are dropped to make room, and a single body larger than this is not
+    /// kept.
+    pub fn request_log_bytes(mut self, bytes: usize) -> Self {
+        self.request_log_bytes = bytes;
+        self
+    }
+
+    /// What a client may cost the emulator: connections, header/idle and body timeouts, body
+    /// sizes and the shutdown deadline (default [`ServerLimits::default`]).
+    pub fn server_limits(mut self, limits: ServerLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// When repeated bad signatures lock an identifier out with 70050 (default
+    /// [`SigLockout::default`]: 10 failures, one minute); `None` turns it off.
+    pub fn sig_lockout(mut self, lockout: impl Into<Option<SigLockout>>) -> Self {
+        self.sig_lockout = lockout.into();
         self
     }
 
@@ -274,25 +336,25 @@ impl EmulatorBuilder {
             world: Mutex::new(state::World::new(state::Limits {
                 friend_page_size: self.friend_page_size,
             })),
-            log: request_log::RequestLog::new(self.request_log_capacity),
+            log: request_log::RequestLog::new(self.request_log_capacity, self.request_log_bytes),
             routes: server::served_routes(self.routes, self.rate_limit),
             faults: faults::FaultInjector::new(
                 self.faults,
                 self.fault_seed.unwrap_or_else(|| fastrand::u64(..)),
             ),
+            lockouts: lockout::Lockouts::new(self.sig_lockout),
+            bodies: net::BodyBudget::new(self.limits.body_memory_bytes),
+            limits: self.limits.clone(),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let router = server::router(Arc::clone(&app));
+        let limits = self.limits;
         let task = tokio::spawn(async move {
-            let shutdown = async {
+            // A dropped sender stops the server as a sent signal does.
+            let stop = async {
                 let _ = stopped.await;
             };
-            if let Err(err) = axum::serve(listener, router)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
-                tracing::error!(error = %err, "emulator server stopped");
-            }
+            net::serve(listener, router, &limits, stop).await;
         });
         Ok(RunningEmulator {
             addr,
@@ -389,6 +451,12 @@ impl RunningEmulator {
         self.app.log.clear();
     }
 
+    /// The bytes the recorded requests count against
+    /// [`request_log_bytes`](EmulatorBuilder::request_log_bytes).
+    pub fn logged_bytes(&self) -> usize {
+        self.app.log.bytes()
+    }
+
     /// Whether `account` is imported.
     pub fn has_account(&self, account: &str) -> bool {
         self.world().has_account(account)
@@ -407,7 +475,9 @@ impl RunningEmulator {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Stops accepting connections and waits for the server to finish.
+    /// Stops accepting connections, lets the requests in flight finish for up to the
+    /// [`shutdown_timeout`](ServerLimits::shutdown_timeout), closes the connections still open
+    /// after it (a client stalled mid-request included), and returns.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

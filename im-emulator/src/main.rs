@@ -2,10 +2,17 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
+use tencent_im_emulator::{ServerLimits, SigLockout};
 
 /// A local emulator of the Tencent Cloud Chat REST API (accounts and relationship chain).
+///
+/// The first line on stdout is `listening on http://ADDR`; the `IM_*` lines a client needs
+/// follow (`IM_SECRET_KEY` only when it is the built-in key, never one you gave).
 #[derive(Debug, Parser)]
 #[command(name = "im-emulator", version)]
 struct Args {
@@ -15,9 +22,15 @@ struct Args {
     /// The app's SDKAppID.
     #[arg(long, default_value_t = tencent_im_emulator::DEFAULT_SDKAPPID)]
     sdkappid: u64,
-    /// The app's secret key (UserSigs are verified with it).
-    #[arg(long, default_value = tencent_im_emulator::DEFAULT_SECRET_KEY, hide_default_value = true)]
-    secret_key: String,
+    /// The app's secret key (UserSigs are verified with it). Any user of the machine can read
+    /// it in `ps`: prefer --secret-key-file or the IM_SECRET_KEY environment variable. Without
+    /// any of the three, the built-in key, which is no secret, is used.
+    #[arg(long, conflicts_with = "secret_key_file")]
+    secret_key: Option<String>,
+    /// A file holding the app's secret key (one line; surrounding whitespace is ignored).
+    /// Takes precedence over IM_SECRET_KEY.
+    #[arg(long, value_name = "PATH")]
+    secret_key_file: Option<PathBuf>,
     /// The app admin identifier.
     #[arg(long, default_value = tencent_im_emulator::DEFAULT_ADMIN)]
     admin: String,
@@ -33,40 +46,163 @@ struct Args {
     /// Seed of the fault rolls, for reproducible runs.
     #[arg(long)]
     fault_seed: Option<u64>,
+    /// Connections served at once; further ones wait in the listen backlog.
+    #[arg(long, default_value_t = tencent_im_emulator::DEFAULT_MAX_CONNECTIONS)]
+    max_connections: usize,
+    /// Seconds a connection may take to send a request's head; also how long an idle
+    /// kept-alive connection is kept.
+    #[arg(long, value_name = "SECONDS", default_value_t = tencent_im_emulator::DEFAULT_HEADER_TIMEOUT.as_secs_f64())]
+    header_timeout: f64,
+    /// Seconds a request's body may take to arrive (then 408).
+    #[arg(long, value_name = "SECONDS", default_value_t = tencent_im_emulator::DEFAULT_BODY_TIMEOUT.as_secs_f64())]
+    body_timeout: f64,
+    /// The largest request body accepted, in bytes (then 413).
+    #[arg(long, value_name = "BYTES", default_value_t = tencent_im_emulator::DEFAULT_MAX_BODY_BYTES)]
+    max_body_bytes: usize,
+    /// Bytes the bodies being received may take together (then 503).
+    #[arg(long, value_name = "BYTES", default_value_t = tencent_im_emulator::DEFAULT_BODY_MEMORY_BYTES)]
+    body_memory_bytes: usize,
+    /// Seconds SIGTERM/SIGINT lets requests in flight finish before exiting anyway.
+    #[arg(long, value_name = "SECONDS", default_value_t = tencent_im_emulator::DEFAULT_SHUTDOWN_TIMEOUT.as_secs_f64())]
+    shutdown_timeout: f64,
+    /// Failed signature checks from one address for one identifier before 70050; 0 turns the
+    /// lockout off.
+    #[arg(long, value_name = "N", default_value_t = tencent_im_emulator::DEFAULT_SIG_LOCKOUT_FAILURES)]
+    sig_lockout_failures: u32,
+    /// Seconds the failures are remembered and the 70050 lockout lasts.
+    #[arg(long, value_name = "SECONDS", default_value_t = tencent_im_emulator::DEFAULT_SIG_LOCKOUT_WINDOW.as_secs())]
+    sig_lockout_window: u64,
+}
+
+/// Where the secret key came from: only the built-in one may be printed.
+enum Key {
+    BuiltIn,
+    Given(String),
+}
+
+impl Args {
+    /// The key, from the flag, the file or `IM_SECRET_KEY`, in that order.
+    fn secret_key(&self) -> Result<Key, String> {
+        if let Some(key) = &self.secret_key {
+            return non_empty(key.clone(), "--secret-key");
+        }
+        if let Some(path) = &self.secret_key_file {
+            let text = std::fs::read_to_string(path).map_err(|err| {
+                format!("cannot read the secret key file {}: {err}", path.display())
+            })?;
+            return non_empty(
+                text.trim().to_owned(),
+                &format!("the secret key file {}", path.display()),
+            );
+        }
+        match std::env::var("IM_SECRET_KEY") {
+            Ok(key) => non_empty(key, "IM_SECRET_KEY"),
+            Err(std::env::VarError::NotPresent) => Ok(Key::BuiltIn),
+            Err(std::env::VarError::NotUnicode(_)) => {
+                Err("IM_SECRET_KEY is not valid UTF-8".to_owned())
+            }
+        }
+    }
+
+    fn limits(&self) -> Result<ServerLimits, String> {
+        let mut limits = ServerLimits::default();
+        limits.max_connections = self.max_connections;
+        limits.header_timeout = seconds(self.header_timeout, "--header-timeout")?;
+        limits.body_timeout = seconds(self.body_timeout, "--body-timeout")?;
+        limits.max_body_bytes = self.max_body_bytes;
+        limits.body_memory_bytes = self.body_memory_bytes;
+        limits.shutdown_timeout = seconds(self.shutdown_timeout, "--shutdown-timeout")?;
+        Ok(limits)
+    }
+}
+
+fn non_empty(key: String, source: &str) -> Result<Key, String> {
+    if key.is_empty() {
+        return Err(format!("{source} gives an empty secret key"));
+    }
+    Ok(Key::Given(key))
+}
+
+fn seconds(value: f64, flag: &str) -> Result<Duration, String> {
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("{flag} must be a positive number of seconds, got {value}"))
+}
+
+/// `value` as a POSIX shell word, so that the printed lines can be sourced.
+fn shell_word(value: &str) -> String {
+    let plain = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c));
+    if plain {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
 }
 
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn main() -> ExitCode {
     let args = Args::parse();
+    let (key, limits) = match (args.secret_key(), args.limits()) {
+        (Ok(key), Ok(limits)) => (key, limits),
+        (Err(err), _) | (_, Err(err)) => {
+            eprintln!("im-emulator: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let lockout = (args.sig_lockout_failures > 0).then(|| SigLockout {
+        max_failures: args.sig_lockout_failures,
+        window: Duration::from_secs(args.sig_lockout_window),
+    });
     let builder = tencent_im_emulator::Emulator::builder()
         .listen(args.listen)
         .sdkappid(args.sdkappid)
-        .secret_key(args.secret_key)
-        .admin(args.admin)
+        .admin(args.admin.clone())
         .friend_page_size(args.friend_page_size)
         .rate_limit(!args.no_rate_limit)
-        .faults(args.faults)
+        .faults(args.faults.clone())
+        .server_limits(limits)
+        .sig_lockout(lockout)
         // Nothing can read the request log of a separate process: keeping it would only grow.
         .request_log_capacity(0);
+    let builder = match &key {
+        Key::Given(key) => builder.secret_key(key.as_str()),
+        Key::BuiltIn => builder,
+    };
     let builder = match args.fault_seed {
         Some(seed) => builder.fault_seed(seed),
         None => builder,
     };
-    let started = builder.start().await;
-    let emulator = match started {
+    let emulator = match builder.start().await {
         Ok(emulator) => emulator,
         Err(err) => {
             eprintln!("im-emulator: cannot listen on {}: {err}", args.listen);
-            return std::process::ExitCode::FAILURE;
+            return ExitCode::FAILURE;
         }
     };
-    let mut stdout = std::io::stdout();
+    // The first line is a contract (CI and tests read the address from it); the `IM_*` lines
+    // after it are what a client needs. A key the user gave is theirs: it is never printed.
+    let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "listening on {}", emulator.base_url());
+    let _ = writeln!(stdout, "IM_SDKAPPID={}", emulator.sdkappid());
+    let _ = writeln!(stdout, "IM_ADMIN={}", shell_word(emulator.admin()));
+    if let Key::BuiltIn = key {
+        let _ = writeln!(
+            stdout,
+            "IM_SECRET_KEY={}",
+            shell_word(tencent_im_emulator::DEFAULT_SECRET_KEY)
+        );
+    }
+    let _ = writeln!(stdout, "IM_BASE_URL={}", emulator.base_url());
     let _ = stdout.flush();
+    drop(stdout);
 
     wait_for_signal().await;
     emulator.shutdown().await;
-    std::process::ExitCode::SUCCESS
+    ExitCode::SUCCESS
 }
 
 async fn wait_for_signal() {

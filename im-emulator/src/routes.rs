@@ -7,6 +7,7 @@ use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::{Arc, PoisonError};
 
+use axum::body::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::error::Category;
@@ -70,7 +71,7 @@ impl CallContext {
 }
 
 /// A registered call with its types erased: the body's bytes in, the reply's bytes out.
-type Serve = dyn Fn(&App, &[u8]) -> Result<Vec<u8>, Refusal> + Send + Sync;
+type Serve = dyn Fn(&App, &Bytes) -> Result<Vec<u8>, Refusal> + Send + Sync;
 
 /// One registered call.
 #[derive(Clone)]
@@ -96,15 +97,19 @@ impl Routes {
     /// Serves `E::PATH` with `handler`, replacing what was registered there before.
     pub(crate) fn insert<E, H>(&mut self, handler: H)
     where
-        E: Endpoint + DeserializeOwned + Clone + Send + Sync + 'static,
+        E: Endpoint + DeserializeOwned + Send + Sync + 'static,
         E::Response: Serialize,
         H: Fn(&mut World, E, &CallContext) -> Result<E::Response, Refusal> + Send + Sync + 'static,
     {
         // Decoding and encoding happen outside the lock on the world, so that concurrent
         // requests overlap everywhere but on the state.
-        let serve = move |app: &App, body: &[u8]| {
+        let serve = move |app: &App, body: &Bytes| {
             let request: E = decode(E::PATH, body)?;
-            app.log.record(E::PATH, &request);
+            if app.log.keeps_anything() {
+                // The body it came as, not a copy of the request: it shares the buffer and
+                // costs the log exactly its length.
+                app.log.record::<E>(E::PATH, body.clone());
+            }
             let call = CallContext {
                 now: app.clock.unix_now() as i64,
             };

@@ -1,14 +1,17 @@
-//! HTTP front of the emulator: the UserSig check, the route of the path, its rate, faults,
-//! and the envelope around what the route answers.
+//! HTTP front of the emulator: the method and size checks, the body, the UserSig check (and its
+//! lockout), the route of the path, its rate, faults, and the envelope around what the route
+//! answers.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
-use axum::http::{header, StatusCode, Uri};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::any;
 use axum::Router;
 use tencent_im_core::envelope::Envelope;
 use tencent_im_core::rate::{Burst, PathLimiters};
@@ -16,6 +19,8 @@ use tencent_im_core::usersig::{self, UserSigError, UserSigSigner};
 use tencent_im_core::{Clock, ErrorCode, RateLimit};
 
 use crate::faults::{Fault, FaultInjector};
+use crate::lockout::Lockouts;
+use crate::net::{self, BodyBudget, HttpRefusal, ServerLimits};
 use crate::request_log::RequestLog;
 use crate::routes::{Route, Routes};
 use crate::state::{Refusal, World};
@@ -29,6 +34,9 @@ pub(crate) struct App {
     pub log: RequestLog,
     pub routes: HashMap<&'static str, ServedRoute>,
     pub faults: FaultInjector,
+    pub lockouts: Lockouts,
+    pub limits: ServerLimits,
+    pub bodies: BodyBudget,
 }
 
 impl std::fmt::Debug for App {
@@ -72,8 +80,10 @@ pub(crate) fn served_routes(
 }
 
 pub(crate) fn router(app: Arc<App>) -> Router {
+    // Every method reaches the handler, which refuses all but POST with the envelope (axum's
+    // own 405 has an empty body).
     Router::new()
-        .route("/{*path}", post(handle))
+        .route("/{*path}", any(handle))
         .fallback(not_found)
         .with_state(app)
 }
@@ -86,14 +96,37 @@ async fn not_found() -> Response {
 }
 
 async fn handle(
-    axum::extract::State(app): axum::extract::State<Arc<App>>,
-    uri: Uri,
-    body: Bytes,
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
 ) -> Response {
+    let (parts, body) = request.into_parts();
+    if parts.method != Method::POST {
+        return HttpRefusal::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::SERVICE_TIMEOUT,
+            format!(
+                "Err_Bad_Http_Method: {} is not served; every call is a POST",
+                parts.method
+            ),
+        )
+        .into_response();
+    }
+    let uri = &parts.uri;
+    let target_len = uri.path_and_query().map_or(0, |pq| pq.as_str().len());
+    if let Err(refusal) = net::check_uri_len(target_len) {
+        return refusal.into_response();
+    }
+    // The body is read, within its limits, before anything else: answering before it is read
+    // would close the connection on a client still sending, which may then lose the answer.
+    let body = match net::read_body(&parts.headers, body, &app.limits, &app.bodies).await {
+        Ok(body) => body,
+        Err(refusal) => return refusal.into_response(),
+    };
     let path = uri.path().trim_start_matches('/');
     // Authenticate before anything counts the call: an unsigned request must neither spend a
     // path's rate budget nor be told 60007 instead of what is wrong with its signature.
-    if let Err(refusal) = app.authenticate(path, uri.query().unwrap_or("")) {
+    if let Err(refusal) = app.authenticate(path, uri.query().unwrap_or(""), peer.ip()) {
         return reply_refusal(refusal);
     }
     let Some((&path, served)) = app.routes.get_key_value(path) else {
@@ -124,7 +157,7 @@ async fn handle(
         Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
         Some(Fault::Truncate | Fault::Lost) | None => {}
     }
-    let json = match (served.route.serve)(&app, &body) {
+    let json = match (served.route.serve)(&app, &body.bytes) {
         Ok(json) => json,
         Err(refusal) => refusal_json(refusal),
     };
@@ -204,8 +237,9 @@ impl Family {
 }
 
 impl App {
-    /// Checks the query string and the admin UserSig the way the service does.
-    fn authenticate(&self, path: &str, query: &str) -> Result<(), Refusal> {
+    /// Checks the query string and the admin UserSig the way the service does, counting failed
+    /// verifications from `source` towards the 70050 lockout.
+    fn authenticate(&self, path: &str, query: &str, source: IpAddr) -> Result<(), Refusal> {
         let mut sdkappid = None;
         let mut identifier = None;
         let mut sig = None;
@@ -246,8 +280,33 @@ impl App {
         if sig.is_empty() {
             return Err(Refusal::new(ErrorCode::USERSIG_EMPTY, "Err_UserSig_Empty"));
         }
+        let now = self.clock.unix_now();
+        // A locked-out identifier is refused before its signature is even looked at: that is
+        // what stops the guessing.
+        self.lockouts.check(source, &identifier, now)?;
+        let verified = self.verify(&sig, &identifier, now);
+        match &verified {
+            Ok(()) => self.lockouts.succeeded(source, &identifier),
+            Err(refusal) if counts_as_a_guess(refusal.code) => {
+                self.lockouts.failed(source, &identifier, now);
+            }
+            Err(_) => {}
+        }
+        verified?;
+        if identifier != self.admin {
+            return Err(Refusal::new(
+                Family::of(path).admin_code(),
+                format!("Err_Admin_Required: {identifier:?} is not the app admin"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl App {
+    fn verify(&self, sig: &str, identifier: &str, now: u64) -> Result<(), Refusal> {
         // A userbuf in the admin sig is accepted as long as the HMAC covers it.
-        let userbuf = usersig::decode(&sig)
+        let userbuf = usersig::decode(sig)
             .map_err(sig_refusal)?
             .userbuf
             .map(|b64| {
@@ -257,16 +316,16 @@ impl App {
             .transpose()
             .map_err(|_| Refusal::new(ErrorCode::USERSIG_MALFORMED, "Err_UserSig_Bad_UserBuf"))?;
         self.signer
-            .verify(&sig, &identifier, self.clock.unix_now(), userbuf.as_deref())
-            .map_err(sig_refusal)?;
-        if identifier != self.admin {
-            return Err(Refusal::new(
-                Family::of(path).admin_code(),
-                format!("Err_Admin_Required: {identifier:?} is not the app admin"),
-            ));
-        }
-        Ok(())
+            .verify(sig, identifier, now, userbuf.as_deref())
+            .map(|_| ())
+            .map_err(sig_refusal)
     }
+}
+
+/// Whether a failed verification looks like a guess at the key, and counts towards 70050: an
+/// expired signature was once good, and an empty one is no attempt.
+fn counts_as_a_guess(code: ErrorCode) -> bool {
+    code != ErrorCode::USERSIG_EXPIRED && code != ErrorCode::USERSIG_EMPTY
 }
 
 fn sig_refusal(err: UserSigError) -> Refusal {

@@ -1,0 +1,209 @@
+//! 70050: after repeated failed UserSig verifications from one source for one identifier, the
+//! service refuses that identifier from there for a while ("retry after 1 minute"), whatever
+//! the signature, so that a key cannot be guessed at the speed of the network.
+
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::net::IpAddr;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use tencent_im_core::ErrorCode;
+
+use crate::state::Refusal;
+
+/// Failed verifications tolerated within the window unless told otherwise.
+pub const DEFAULT_SIG_LOCKOUT_FAILURES: u32 = 10;
+/// The lockout window unless told otherwise: the service says to retry after one minute.
+pub const DEFAULT_SIG_LOCKOUT_WINDOW: Duration = Duration::from_secs(60);
+
+/// Sources and identifiers tracked at once: past it, expired entries go first, then the
+/// oldest, so that a flood of made-up identifiers cannot grow the table without bound.
+const MAX_TRACKED: usize = 10_000;
+
+/// When repeated bad signatures lock an identifier out (see
+/// [`EmulatorBuilder::sig_lockout`](crate::EmulatorBuilder::sig_lockout)).
+///
+/// Failures are counted per source address and identifier: a UserSig that is malformed, for
+/// another app or identifier, or whose HMAC does not match (70003, 70009, 70013, 70014). An
+/// expired or empty one is not a guess and does not count. Once `max_failures` have been
+/// counted, each within `window` of the previous one, every request from that source for that
+/// identifier is answered 70050 until `window` has passed since the last failure; a good
+/// signature before that clears the count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SigLockout {
+    /// Failures tolerated ([`DEFAULT_SIG_LOCKOUT_FAILURES`]); the next request is refused.
+    pub max_failures: u32,
+    /// How long failures are remembered and the lockout lasts ([`DEFAULT_SIG_LOCKOUT_WINDOW`];
+    /// whole seconds of the emulator's clock, at least one).
+    pub window: Duration,
+}
+
+impl Default for SigLockout {
+    fn default() -> Self {
+        Self {
+            max_failures: DEFAULT_SIG_LOCKOUT_FAILURES,
+            window: DEFAULT_SIG_LOCKOUT_WINDOW,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    count: u32,
+    /// The emulator clock's Unix time of the last failure.
+    last: u64,
+}
+
+/// The failures counted so far, by source and (hashed) identifier.
+#[derive(Debug)]
+pub(crate) struct Lockouts {
+    policy: Option<SigLockout>,
+    /// Identifiers are hashed so that an entry has a fixed size however long the identifier.
+    hasher: std::collections::hash_map::RandomState,
+    failures: Mutex<HashMap<(IpAddr, u64), Failures>>,
+}
+
+impl Lockouts {
+    /// `None` turns the lockout off.
+    pub(crate) fn new(policy: Option<SigLockout>) -> Self {
+        Self {
+            policy,
+            hasher: Default::default(),
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn key(&self, source: IpAddr, identifier: &str) -> (IpAddr, u64) {
+        (source, self.hasher.hash_one(identifier))
+    }
+
+    fn window(policy: &SigLockout) -> u64 {
+        policy.window.as_secs().max(1)
+    }
+
+    /// 70050 when `identifier` is locked out from `source` at `now`.
+    pub(crate) fn check(&self, source: IpAddr, identifier: &str, now: u64) -> Result<(), Refusal> {
+        let Some(policy) = &self.policy else {
+            return Ok(());
+        };
+        let failures = self.lock().get(&self.key(source, identifier)).copied();
+        match failures {
+            Some(f)
+                if f.count >= policy.max_failures
+                    && now < f.last.saturating_add(Self::window(policy)) =>
+            {
+                let left = f.last.saturating_add(Self::window(policy)) - now;
+                Err(Refusal::new(
+                    ErrorCode::TOO_MANY_SIG_FAILURES,
+                    format!(
+                        "Err_Too_Many_Sig_Failures: {} failed UserSig verifications; retry in {left} s",
+                        f.count
+                    ),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts a failed verification.
+    pub(crate) fn failed(&self, source: IpAddr, identifier: &str, now: u64) {
+        let Some(policy) = &self.policy else {
+            return;
+        };
+        let window = Self::window(policy);
+        let key = self.key(source, identifier);
+        let mut table = self.lock();
+        if table.len() >= MAX_TRACKED && !table.contains_key(&key) {
+            table.retain(|_, f| now < f.last.saturating_add(window));
+            if table.len() >= MAX_TRACKED {
+                let oldest = table.iter().min_by_key(|(_, f)| f.last).map(|(k, _)| *k);
+                if let Some(oldest) = oldest {
+                    table.remove(&oldest);
+                }
+            }
+        }
+        let entry = table.entry(key).or_insert(Failures {
+            count: 0,
+            last: now,
+        });
+        // A failure long after the previous one starts a new count.
+        if now >= entry.last.saturating_add(window) {
+            entry.count = 0;
+        }
+        entry.count = entry.count.saturating_add(1);
+        entry.last = now;
+    }
+
+    /// Forgets the failures of a source and identifier that just signed correctly.
+    pub(crate) fn succeeded(&self, source: IpAddr, identifier: &str) {
+        if self.policy.is_some() {
+            let key = self.key(source, identifier);
+            self.lock().remove(&key);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(IpAddr, u64), Failures>> {
+        self.failures.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: u64 = 1_800_000_000;
+
+    fn ip(last: u8) -> IpAddr {
+        IpAddr::from([10, 0, 0, last])
+    }
+
+    #[test]
+    fn the_lockout_counts_per_source_and_identifier_and_ends_after_the_window() {
+        let lockouts = Lockouts::new(Some(SigLockout {
+            max_failures: 3,
+            window: Duration::from_secs(60),
+        }));
+        for i in 0..3 {
+            assert!(lockouts.check(ip(1), "admin", T0 + i).is_ok());
+            lockouts.failed(ip(1), "admin", T0 + i);
+        }
+        let refusal = lockouts.check(ip(1), "admin", T0 + 3).unwrap_err();
+        assert_eq!(refusal.code, ErrorCode::TOO_MANY_SIG_FAILURES);
+        // Another source, or another identifier, is not locked.
+        assert!(lockouts.check(ip(2), "admin", T0 + 3).is_ok());
+        assert!(lockouts.check(ip(1), "other", T0 + 3).is_ok());
+        // Locked until 60 s after the last failure.
+        assert!(lockouts.check(ip(1), "admin", T0 + 2 + 59).is_err());
+        assert!(lockouts.check(ip(1), "admin", T0 + 2 + 60).is_ok());
+        // Failures spread wider than the window never add up.
+        for i in 0..10 {
+            lockouts.failed(ip(3), "admin", T0 + i * 61);
+        }
+        assert!(lockouts.check(ip(3), "admin", T0 + 9 * 61).is_ok());
+        // A good signature clears the count.
+        lockouts.failed(ip(4), "admin", T0);
+        lockouts.failed(ip(4), "admin", T0);
+        lockouts.succeeded(ip(4), "admin");
+        lockouts.failed(ip(4), "admin", T0);
+        assert!(lockouts.check(ip(4), "admin", T0).is_ok());
+    }
+
+    #[test]
+    fn made_up_identifiers_cannot_grow_the_table_past_its_cap() {
+        let lockouts = Lockouts::new(Some(SigLockout::default()));
+        for i in 0..(MAX_TRACKED + 500) {
+            lockouts.failed(ip(1), &format!("guess{i}"), T0);
+        }
+        assert_eq!(lockouts.lock().len(), MAX_TRACKED);
+    }
+
+    #[test]
+    fn off_means_never_locked() {
+        let lockouts = Lockouts::new(None);
+        for _ in 0..100 {
+            lockouts.failed(ip(1), "admin", T0);
+        }
+        assert!(lockouts.check(ip(1), "admin", T0).is_ok());
+    }
+}
