@@ -16,6 +16,13 @@ use tencent_im::usersig::UserSigSigner;
 use tencent_im::{envelope, Client, Endpoint};
 
 fn main() -> std::process::ExitCode {
+    if std::env::args()
+        .nth(1)
+        .is_some_and(|arg| arg == "-h" || arg == "--help")
+    {
+        println!("Instructions of N friend_import calls, for callgrind: cost_probe sdk|hand N");
+        return std::process::ExitCode::SUCCESS;
+    }
     let mut args = std::env::args().skip(1);
     let (Some(mode), Some(Ok(n))) = (args.next(), args.next().map(|n| n.parse::<usize>())) else {
         eprintln!("usage: cost_probe sdk|hand N");

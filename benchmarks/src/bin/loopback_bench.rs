@@ -13,6 +13,14 @@
 //!     cargo run --release -p im-benchmarks --bin loopback_bench -- rate-shared [SECONDS [PROCESSES [TASKS]]]
 
 use std::process::{Child, Command, Stdio};
+
+const USAGE: &str = "\
+Calls per second of the SDK and of a hand-written client against the in-process emulator.
+
+Usage:
+  loopback_bench [SECONDS_PER_RUN]                         throughput, rate limits off
+  loopback_bench rate [SECONDS]                            held share of the documented rate
+  loopback_bench rate-shared [SECONDS [PROCESSES [TASKS]]] the same, processes sharing Redis";
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -344,6 +352,10 @@ fn arg<T: std::str::FromStr>(n: usize, default: T) -> T {
 #[tokio::main]
 async fn main() -> Result<(), String> {
     match std::env::args().nth(1).as_deref() {
+        Some("-h" | "--help") => {
+            println!("{USAGE}");
+            return Ok(());
+        }
         Some("rate") => return rate_local(arg(2, 10.0)).await,
         Some("rate-shared") => return rate_shared(arg(2, 10.0), arg(3, 4), arg(4, 16)).await,
         Some("rate-child") => return rate_child(arg(2, 10.0), arg(3, 16), arg(4, 0)).await,
