@@ -160,7 +160,10 @@ fn serde_wiring(
             });
         }
         // The service leaves out empty lists and absent values in its answers.
-        if kind == Kind::Response && (declared.is_list() || declared.is_option()) {
+        if kind == Kind::Response
+            && (declared.is_list() || declared.is_option())
+            && !declared.has_default
+        {
             field.attrs.push(syn::parse_quote!(#[serde(default)]));
         }
     }

@@ -59,6 +59,8 @@ pub(crate) struct Field {
     pub has_skip: bool,
     /// The field has a (refused) `#[serde(rename)]`.
     pub has_serde_rename: bool,
+    /// The field has a `#[serde(default)]` of its own.
+    pub has_default: bool,
 }
 
 impl Field {
@@ -100,6 +102,7 @@ pub(crate) fn parse(kind: Kind, field: &mut syn::Field, errors: &mut Errors) -> 
         merge: None,
         has_skip: false,
         has_serde_rename: false,
+        has_default: false,
     };
     let mut rename: Option<LitStr> = None;
     let mut item_span = None;
@@ -292,6 +295,9 @@ fn inspect_serde(attr: &syn::Attribute, out: &mut Field, errors: &mut Errors) {
                 "the wire name is declared with #[im(rename = \"...\")], not #[serde(rename)]: \
                  fields get Tencent's names by rule (`from_account` → `From_Account`)",
             ));
+        }
+        if meta.path.is_ident("default") {
+            out.has_default = true;
         }
         if meta.path.is_ident("skip_serializing_if")
             || meta.path.is_ident("skip")

@@ -13,6 +13,9 @@ pub struct FriendGet {
 pub struct FriendGetResponse {
     pub friend_num: u64,
     pub next_start_index: Option<u64>,
+    // A `default` of the user's own is kept, not doubled.
+    #[serde(default)]
+    pub user_data_item: Vec<String>,
 }
 
 fn response_of<E: Endpoint>(_: &E) -> std::marker::PhantomData<E::Response> {
@@ -45,7 +48,11 @@ fn main() {
     );
     let answer: FriendGetResponse = serde_json::from_str(r#"{"FriendNum":3}"#).unwrap();
     assert_eq!((answer.friend_num, answer.next_start_index), (3, None));
+    assert!(answer.user_data_item.is_empty());
     let mut built = FriendGetResponse::default();
     built.friend_num = 1;
-    assert_eq!(serde_json::to_string(&built).unwrap(), r#"{"FriendNum":1}"#);
+    assert_eq!(
+        serde_json::to_string(&built).unwrap(),
+        r#"{"FriendNum":1,"UserDataItem":[]}"#
+    );
 }
