@@ -23,31 +23,27 @@ const EXCERPT_CHARS: usize = 160;
 const SCRUB_WINDOW_BYTES: usize = EXCERPT_CHARS * 4 + 4096;
 
 /// The envelope fields of every response.
+// Every field is optional on the wire: absent ones decode as `None` and are left out again.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct Envelope {
     /// `"OK"` or `"FAIL"`; absent from some real responses.
     #[serde(
-        rename = "ActionStatus",
-        default,
         deserialize_with = "lenient_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub action_status: Option<String>,
     /// 0 on success.
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<ErrorCode>,
     /// Error details; some successes carry `"0"`.
     #[serde(
-        rename = "ErrorInfo",
-        default,
         deserialize_with = "lenient_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_info: Option<String>,
     /// Text meant for end users (sns calls).
     #[serde(
-        rename = "ErrorDisplay",
-        default,
         deserialize_with = "lenient_string",
         skip_serializing_if = "Option::is_none"
     )]
