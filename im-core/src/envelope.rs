@@ -438,6 +438,33 @@ mod tests {
         }
     }
 
+    /// The derived serde of [`Envelope`] itself (the emulator writes it): Tencent's names, absent
+    /// fields left out, missing ones read as `None`.
+    #[test]
+    fn the_envelope_struct_round_trips_with_tencents_names() {
+        let failure = Envelope {
+            action_status: Some("FAIL".to_owned()),
+            error_code: Some(ErrorCode::SNS_BAD_PARAMETER),
+            error_info: Some("bad".to_owned()),
+            error_display: Some("shown".to_owned()),
+        };
+        let json = serde_json::to_string(&failure).unwrap();
+        assert_eq!(
+            json,
+            r#"{"ActionStatus":"FAIL","ErrorCode":30001,"ErrorInfo":"bad","ErrorDisplay":"shown"}"#
+        );
+        assert_eq!(serde_json::from_str::<Envelope>(&json).unwrap(), failure);
+        assert_eq!(serde_json::to_string(&Envelope::default()).unwrap(), "{}");
+        let lenient: Envelope = serde_json::from_str(r#"{"ErrorInfo":0}"#).unwrap();
+        assert_eq!(
+            lenient,
+            Envelope {
+                error_info: Some("0".to_owned()),
+                ..Envelope::default()
+            }
+        );
+    }
+
     #[test]
     fn non_zero_code_is_an_api_error_even_with_ok_status() {
         let body =
