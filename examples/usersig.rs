@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use tencent_im::usersig::{UserSigSigner, DEFAULT_EXPIRE_SECS};
 use tencent_im::{Clock, SystemClock};
 
@@ -28,90 +28,80 @@ struct Cli {
 enum Command {
     /// Print a new UserSig.
     Gen {
-        /// SDKAppID.
-        #[arg(long)]
-        sdkappid: u64,
-        /// The app's secret key.
-        #[arg(long)]
-        key: String,
-        /// The identifier the UserSig is for.
-        #[arg(long)]
-        identifier: String,
+        #[command(flatten)]
+        sig: SigParams,
         /// Validity in seconds (default 180 days).
         #[arg(long, default_value_t = DEFAULT_EXPIRE_SECS)]
         expire: u64,
         /// Issue time, Unix seconds (default now).
         #[arg(long)]
         time: Option<u64>,
-        /// A userbuf to sign, in standard base64.
-        #[arg(long)]
-        userbuf_b64: Option<String>,
     },
     /// Verify a UserSig and print its document.
     Verify {
-        /// SDKAppID.
-        #[arg(long)]
-        sdkappid: u64,
-        /// The app's secret key.
-        #[arg(long)]
-        key: String,
-        /// The identifier it must be for.
-        #[arg(long)]
-        identifier: String,
+        #[command(flatten)]
+        sig: SigParams,
         /// The UserSig.
         #[arg(long)]
         usersig: String,
         /// Check expiry at this Unix time (default now).
         #[arg(long)]
         now: Option<u64>,
-        /// The userbuf it must carry, in standard base64.
-        #[arg(long)]
-        userbuf_b64: Option<String>,
     },
 }
 
-fn userbuf(b64: Option<&str>) -> Result<Option<Vec<u8>>, String> {
-    b64.map(|text| {
-        STANDARD
-            .decode(text)
-            .map_err(|err| format!("--userbuf-b64 is not standard base64: {err}"))
-    })
-    .transpose()
+// What `gen` signs into a UserSig is what `verify` requires of one: the app and its key, the
+// identifier and the userbuf.
+#[derive(Debug, Args)]
+struct SigParams {
+    /// SDKAppID.
+    #[arg(long)]
+    sdkappid: u64,
+    /// The app's secret key.
+    #[arg(long)]
+    key: String,
+    /// The identifier the UserSig is for.
+    #[arg(long)]
+    identifier: String,
+    /// The userbuf the UserSig carries, in standard base64.
+    #[arg(long)]
+    userbuf_b64: Option<String>,
+}
+
+impl SigParams {
+    fn signer(&self) -> UserSigSigner {
+        UserSigSigner::new(self.sdkappid, self.key.as_str())
+    }
+
+    fn userbuf(&self) -> Result<Option<Vec<u8>>, String> {
+        self.userbuf_b64
+            .as_deref()
+            .map(|text| {
+                STANDARD
+                    .decode(text)
+                    .map_err(|err| format!("--userbuf-b64 is not standard base64: {err}"))
+            })
+            .transpose()
+    }
 }
 
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Gen {
-            sdkappid,
-            key,
-            identifier,
-            expire,
-            time,
-            userbuf_b64,
-        } => {
-            let buf = userbuf(userbuf_b64.as_deref())?;
+        Command::Gen { sig, expire, time } => {
+            let buf = sig.userbuf()?;
             let time = time.unwrap_or_else(|| SystemClock.unix_now());
-            let sig = UserSigSigner::new(sdkappid, key).generate_at(
-                &identifier,
-                expire,
-                time,
-                buf.as_deref(),
-            );
-            println!("{}", sig.expose_secret());
+            let usersig = sig
+                .signer()
+                .generate_at(&sig.identifier, expire, time, buf.as_deref());
+            println!("{}", usersig.expose_secret());
             Ok(())
         }
-        Command::Verify {
-            sdkappid,
-            key,
-            identifier,
-            usersig,
-            now,
-            userbuf_b64,
-        } => {
-            let buf = userbuf(userbuf_b64.as_deref())?;
+        Command::Verify { sig, usersig, now } => {
+            let buf = sig.userbuf()?;
             let now = now.unwrap_or_else(|| SystemClock.unix_now());
-            let document = UserSigSigner::new(sdkappid, key)
-                .verify(&usersig, &identifier, now, buf.as_deref())
+            let document = sig
+                .signer()
+                .verify(&usersig, &sig.identifier, now, buf.as_deref())
                 .map_err(|err| err.to_string())?;
             let json = serde_json::to_string_pretty(&document).map_err(|err| err.to_string())?;
             println!("{json}");

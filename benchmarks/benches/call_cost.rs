@@ -10,20 +10,14 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use im_benchmarks::{self as baseline, KEY};
 use tencent_im::friends::{
-    Friend, FriendGetResponse, FriendImport, FriendImportItem, FriendImportResponse, Tag, TagValue,
+    Friend, FriendGetResponse, FriendImport, FriendImportResponse, Tag, TagValue,
 };
 use tencent_im::usersig::UserSigSigner;
 use tencent_im::{envelope, Client, Endpoint};
 
 /// One SDK call without the network: what `Client::call` does around the HTTP exchange.
 fn sdk_call(client: &Client, answer: &[u8]) -> usize {
-    let items = (0..1000)
-        .map(|i| {
-            FriendImportItem::new(format!("friend_{i:05}"), "AddSource_Type_Bench")
-                .remark(format!("r{i}"))
-        })
-        .collect();
-    let request = FriendImport::new("owner", items);
+    let request = baseline::sdk_import();
     request.validate().unwrap();
     let url = client.request_url(FriendImport::PATH).unwrap();
     let body = serde_json::to_vec(&request).unwrap();
@@ -34,17 +28,8 @@ fn sdk_call(client: &Client, answer: &[u8]) -> usize {
 
 /// The same with the hand-written client.
 fn hand_call(sig: &str, answer: &[u8]) -> usize {
-    let request = baseline::Import {
-        from: "owner".to_owned(),
-        items: baseline::items(),
-    };
-    let url = baseline::url(
-        "http://127.0.0.1:1",
-        "v4/sns/friend_import",
-        1400000000,
-        "administrator",
-        sig,
-    );
+    let request = baseline::import();
+    let url = baseline::import_url(sig);
     let body = serde_json::to_vec(&request).unwrap();
     let response: baseline::ImportAnswer = serde_json::from_slice(black_box(answer)).unwrap();
     assert_eq!(response.code, 0, "{}", response.info);
@@ -54,13 +39,8 @@ fn hand_call(sig: &str, answer: &[u8]) -> usize {
 
 fn call_cost(c: &mut Criterion) {
     let answer = baseline::import_answer();
-    let client = Client::builder(1400000000, KEY, "administrator")
-        .base_url("http://127.0.0.1:1")
-        .build()
-        .unwrap();
-    let sig = UserSigSigner::new(1400000000, KEY)
-        .generate("administrator", 86_400)
-        .into_secret();
+    let client = baseline::offline_client().unwrap();
+    let sig = baseline::admin_sig();
     assert_eq!(sdk_call(&client, &answer), hand_call(&sig, &answer));
 
     let mut group = c.benchmark_group("friend_import_1000");

@@ -3,8 +3,9 @@
 //! `cost_probe`, `loopback_bench`).
 
 use serde::{Deserialize, Serialize};
-use tencent_im::friends::FriendImportResponse;
-use tencent_im::ResultItem;
+use tencent_im::friends::{FriendImport, FriendImportItem, FriendImportResponse};
+use tencent_im::usersig::UserSigSigner;
+use tencent_im::{Client, ResultItem};
 
 /// The secret key of the measurements.
 pub const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
@@ -102,6 +103,54 @@ pub fn items() -> Vec<Item> {
             source: "AddSource_Type_Bench".to_owned(),
         })
         .collect()
+}
+
+/// The hand-written client's friend_import of the 1000 [`items`].
+pub fn import() -> Import {
+    Import {
+        from: "owner".to_owned(),
+        items: items(),
+    }
+}
+
+/// The SDK's friend_import of the same 1000 friends.
+pub fn sdk_import() -> FriendImport {
+    let items = (0..1000)
+        .map(|i| {
+            FriendImportItem::new(format!("friend_{i:05}"), "AddSource_Type_Bench")
+                .remark(format!("r{i}"))
+        })
+        .collect();
+    FriendImport::new("owner", items)
+}
+
+/// Where the per-call measurements address their calls: nothing listens there, as nothing is
+/// sent.
+pub const OFFLINE_BASE: &str = "http://127.0.0.1:1";
+
+/// The SDK client of the per-call measurements, as administrator of app 1400000000.
+pub fn offline_client() -> Result<Client, tencent_im::Error> {
+    Client::builder(1400000000, KEY, "administrator")
+        .base_url(OFFLINE_BASE)
+        .build()
+}
+
+/// The administrator's UserSig that the hand-written client signs once and reuses.
+pub fn admin_sig() -> String {
+    UserSigSigner::new(1400000000, KEY)
+        .generate("administrator", 86_400)
+        .into_secret()
+}
+
+/// The hand-written client's friend_import URL of the per-call measurements.
+pub fn import_url(sig: &str) -> String {
+    url(
+        OFFLINE_BASE,
+        "v4/sns/friend_import",
+        1400000000,
+        "administrator",
+        sig,
+    )
 }
 
 /// The request URL, with a sig signed once and a fresh random.

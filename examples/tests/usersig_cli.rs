@@ -26,23 +26,29 @@ fn run(args: &[&str]) -> (bool, String, String) {
     )
 }
 
-#[test]
-fn verify_prints_the_document_of_an_official_sig() {
-    let (ok, stdout, _) = run(&[
+/// `usersig verify` of `usersig` for xiaojun of app 1400000000 with userbuf `abc`, signed with
+/// `key`, at Unix time `now`.
+fn verify(key: &str, usersig: &str, now: &str) -> (bool, String, String) {
+    run(&[
         "verify",
         "--sdkappid",
         "1400000000",
         "--key",
-        KEY,
+        key,
         "--identifier",
         "xiaojun",
         "--usersig",
-        OFFICIAL,
+        usersig,
         "--now",
-        "1735689601",
+        now,
         "--userbuf-b64",
         "YWJj",
-    ]);
+    ])
+}
+
+#[test]
+fn verify_prints_the_document_of_an_official_sig() {
+    let (ok, stdout, _) = verify(KEY, OFFICIAL, "1735689601");
     assert!(ok);
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(
@@ -72,60 +78,18 @@ fn gen_prints_only_the_sig_and_it_verifies() {
     assert!(ok);
     let sig = stdout.trim_end();
     assert_eq!(stdout.lines().count(), 1);
-    let (ok, stdout, _) = run(&[
-        "verify",
-        "--sdkappid",
-        "1400000000",
-        "--key",
-        KEY,
-        "--identifier",
-        "xiaojun",
-        "--usersig",
-        sig,
-        "--now",
-        "1735689600",
-        "--userbuf-b64",
-        "YWJj",
-    ]);
+    let (ok, stdout, _) = verify(KEY, sig, "1735689600");
     assert!(ok);
     assert!(stdout.contains("OPkKN0CIr5x4T6b5KbKbA+/1gvdnGvKf0lFNpzbjYCg="));
 }
 
 #[test]
 fn verify_failures_exit_1_with_the_reason() {
-    let (ok, stdout, stderr) = run(&[
-        "verify",
-        "--sdkappid",
-        "1400000000",
-        "--key",
-        KEY,
-        "--identifier",
-        "xiaojun",
-        "--usersig",
-        OFFICIAL,
-        "--now",
-        "1900000000",
-        "--userbuf-b64",
-        "YWJj",
-    ]);
+    let (ok, stdout, stderr) = verify(KEY, OFFICIAL, "1900000000");
     assert!(!ok);
     assert!(stdout.is_empty());
     assert!(stderr.contains("expired"), "{stderr}");
-    let (ok, _, stderr) = run(&[
-        "verify",
-        "--sdkappid",
-        "1400000000",
-        "--key",
-        "wrong",
-        "--identifier",
-        "xiaojun",
-        "--usersig",
-        OFFICIAL,
-        "--now",
-        "1735689601",
-        "--userbuf-b64",
-        "YWJj",
-    ]);
+    let (ok, _, stderr) = verify("wrong", OFFICIAL, "1735689601");
     assert!(!ok);
     assert!(stderr.contains("signature does not match"), "{stderr}");
     assert!(!stderr.contains("wrong"), "the key is not echoed: {stderr}");

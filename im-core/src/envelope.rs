@@ -23,31 +23,27 @@ const EXCERPT_CHARS: usize = 160;
 const SCRUB_WINDOW_BYTES: usize = EXCERPT_CHARS * 4 + 4096;
 
 /// The envelope fields of every response.
+// Every field is optional on the wire: absent ones decode as `None` and are left out again.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
 pub struct Envelope {
     /// `"OK"` or `"FAIL"`; absent from some real responses.
     #[serde(
-        rename = "ActionStatus",
-        default,
         deserialize_with = "lenient_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub action_status: Option<String>,
     /// 0 on success.
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<ErrorCode>,
     /// Error details; some successes carry `"0"`.
     #[serde(
-        rename = "ErrorInfo",
-        default,
         deserialize_with = "lenient_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub error_info: Option<String>,
     /// Text meant for end users (sns calls).
     #[serde(
-        rename = "ErrorDisplay",
-        default,
         deserialize_with = "lenient_string",
         skip_serializing_if = "Option::is_none"
     )]
@@ -440,6 +436,33 @@ mod tests {
         ] {
             check(200, body.as_bytes()).unwrap_or_else(|e| panic!("{body}: {e}"));
         }
+    }
+
+    /// The derived serde of [`Envelope`] itself (the emulator writes it): Tencent's names, absent
+    /// fields left out, missing ones read as `None`.
+    #[test]
+    fn the_envelope_struct_round_trips_with_tencents_names() {
+        let failure = Envelope {
+            action_status: Some("FAIL".to_owned()),
+            error_code: Some(ErrorCode::SNS_BAD_PARAMETER),
+            error_info: Some("bad".to_owned()),
+            error_display: Some("shown".to_owned()),
+        };
+        let json = serde_json::to_string(&failure).unwrap();
+        assert_eq!(
+            json,
+            r#"{"ActionStatus":"FAIL","ErrorCode":30001,"ErrorInfo":"bad","ErrorDisplay":"shown"}"#
+        );
+        assert_eq!(serde_json::from_str::<Envelope>(&json).unwrap(), failure);
+        assert_eq!(serde_json::to_string(&Envelope::default()).unwrap(), "{}");
+        let lenient: Envelope = serde_json::from_str(r#"{"ErrorInfo":0}"#).unwrap();
+        assert_eq!(
+            lenient,
+            Envelope {
+                error_info: Some("0".to_owned()),
+                ..Envelope::default()
+            }
+        );
     }
 
     #[test]

@@ -638,16 +638,36 @@ mod tests {
 
     /// Inflates with flate2, a standard zlib decoder independent of the one `decode` uses.
     fn standard_inflate(usersig: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        ZlibDecoder::new(from_usersig_base64(usersig).as_slice())
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    /// `bytes` compressed by flate2 at zlib `level`, as the other official libraries do.
+    fn zlib(bytes: &[u8], level: u32) -> Vec<u8> {
+        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(level));
+        enc.write_all(bytes).unwrap();
+        enc.finish().unwrap()
+    }
+
+    /// Standard base64 with `+/=` swapped for the UserSig alphabet's `*-_`, written independently
+    /// of the engine `encode` uses.
+    fn usersig_base64(bytes: &[u8]) -> String {
+        STANDARD
+            .encode(bytes)
+            .replace('+', "*")
+            .replace('/', "-")
+            .replace('=', "_")
+    }
+
+    fn from_usersig_base64(usersig: &str) -> Vec<u8> {
         let standard = usersig
             .replace('*', "+")
             .replace('-', "/")
             .replace('_', "=");
-        let compressed = STANDARD.decode(standard).unwrap();
-        let mut out = Vec::new();
-        ZlibDecoder::new(compressed.as_slice())
-            .read_to_end(&mut out)
-            .unwrap();
-        out
+        STANDARD.decode(standard).unwrap()
     }
 
     fn document(identifier: &str, userbuf: Option<String>) -> UserSigDocument {
@@ -663,13 +683,7 @@ mod tests {
     }
 
     fn level6(json: &[u8]) -> String {
-        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-        enc.write_all(json).unwrap();
-        STANDARD
-            .encode(enc.finish().unwrap())
-            .replace('+', "*")
-            .replace('/', "-")
-            .replace('=', "_")
+        usersig_base64(&zlib(json, 6))
     }
 
     #[test]
@@ -728,10 +742,7 @@ mod tests {
         assert_eq!(adler32(b"Wikipedia"), 0x11e6_0398);
         // Past one reduction chunk, against flate2's checksum of the same bytes.
         let long: Vec<u8> = (0..20_000u32).map(|i| (i * 7 + 255) as u8).collect();
-        let mut reference =
-            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::none());
-        reference.write_all(&long).unwrap();
-        let stream = reference.finish().unwrap();
+        let stream = zlib(&long, 0);
         let trailer: [u8; 4] = stream[stream.len() - 4..].try_into().unwrap();
         assert_eq!(adler32(&long), u32::from_be_bytes(trailer));
     }
@@ -776,24 +787,15 @@ mod tests {
     #[test]
     fn broken_streams_are_zlib_errors() {
         let sig = encode(&document("administrator", None));
-        let mut stream = STANDARD
-            .decode(sig.replace('*', "+").replace('-', "/").replace('_', "="))
-            .unwrap();
-        let reencode = |bytes: &[u8]| {
-            STANDARD
-                .encode(bytes)
-                .replace('+', "*")
-                .replace('/', "-")
-                .replace('=', "_")
-        };
+        let mut stream = from_usersig_base64(&sig);
         // Truncated inside the data, checksum altered, header altered.
-        let mut broken = vec![reencode(&stream[..stream.len() - 10])];
+        let mut broken = vec![usersig_base64(&stream[..stream.len() - 10])];
         let last = stream.len() - 1;
         stream[last] ^= 1;
-        broken.push(reencode(&stream));
+        broken.push(usersig_base64(&stream));
         stream[last] ^= 1;
         stream[0] = 0x79;
-        broken.push(reencode(&stream));
+        broken.push(usersig_base64(&stream));
         for sig in broken {
             assert!(
                 matches!(decode(&sig), Err(UserSigError::Zlib(ref m)) if m.starts_with("corrupt or truncated")),
@@ -808,16 +810,10 @@ mod tests {
         let json = serde_json::to_vec(&document("administrator", None)).unwrap();
         let ours = zlib_stored(&json);
         assert_eq!(stored_document(&ours), Some(json.as_slice()));
-        let compress = |level| {
-            let mut enc =
-                flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(level));
-            enc.write_all(&json).unwrap();
-            enc.finish().unwrap()
-        };
-        assert_eq!(stored_document(&compress(6)), None);
-        assert_eq!(stored_document(&compress(1)), None);
+        assert_eq!(stored_document(&zlib(&json, 6)), None);
+        assert_eq!(stored_document(&zlib(&json, 1)), None);
         // Whatever the path, the same bytes come out as from the inflater.
-        for stream in [ours.clone(), compress(0), compress(1), compress(6)] {
+        for stream in [ours.clone(), zlib(&json, 0), zlib(&json, 1), zlib(&json, 6)] {
             let mut out = [0u8; INLINE_DOCUMENT_BYTES];
             let inflated = inflate(&stream, &mut out).unwrap();
             assert_eq!(inflated, json.as_slice());

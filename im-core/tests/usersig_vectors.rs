@@ -67,16 +67,20 @@ fn our_sigs_carry_the_official_documents() {
     }
 }
 
-/// Re-encodes a vector's document at a given zlib level, as other official libraries do.
-fn reencode(doc: &serde_json::Value, level: u32) -> String {
+/// A UserSig of `json` compressed at a given zlib level, as other official libraries encode it.
+fn usersig_of(json: &[u8], level: u32) -> String {
     let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(level));
-    enc.write_all(serde_json::to_string(doc).unwrap().as_bytes())
-        .unwrap();
+    enc.write_all(json).unwrap();
     STANDARD
         .encode(enc.finish().unwrap())
         .replace('+', "*")
         .replace('/', "-")
         .replace('=', "_")
+}
+
+/// Re-encodes a vector's document at a given zlib level, as other official libraries do.
+fn reencode(doc: &serde_json::Value, level: u32) -> String {
+    usersig_of(serde_json::to_string(doc).unwrap().as_bytes(), level)
 }
 
 #[test]
@@ -112,15 +116,7 @@ fn every_failure_has_its_own_error() {
         signer.verify("aGVsbG8gd29ybGQ_", &v.identifier, at, buf),
         Err(UserSigError::Zlib(_))
     ));
-    let not_json = {
-        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-        enc.write_all(b"{not json").unwrap();
-        STANDARD
-            .encode(enc.finish().unwrap())
-            .replace('+', "*")
-            .replace('/', "-")
-            .replace('=', "_")
-    };
+    let not_json = usersig_of(b"{not json", flate2::Compression::fast().level());
     assert!(matches!(
         signer.verify(&not_json, &v.identifier, at, buf),
         Err(UserSigError::Json(_))

@@ -17,19 +17,71 @@ pub struct PortraitSet {
     pub items: Vec<TagValue>,
 }
 
-fn allow_type(account: &str, value: &str) -> PortraitSet {
-    PortraitSet {
+/// Sets whom `account` accepts friend requests from, through its profile.
+async fn set_allow_type(
+    client: &tencent_im_core::Client,
+    account: &str,
+    value: &str,
+) -> Result<Empty, tencent_im_core::Error> {
+    let request = PortraitSet {
         from_account: account.into(),
         items: vec![TagValue::new(Tag::new("Tag_Profile_IM_AllowType"), value)],
-    }
+    };
+    client.call(&request).await
+}
+
+/// `from` adds `to` without waiting for `to`'s confirmation (both ways unless told otherwise).
+fn forced_add(from: &str, to: &str) -> FriendAdd {
+    FriendAdd::new(from, vec![FriendAddItem::new(to, SOURCE)]).force_add(true)
 }
 
 async fn befriend(client: &tencent_im_core::Client, a: &str, b: &str) {
-    let response = client
-        .call(&FriendAdd::new(a, vec![FriendAddItem::new(b, SOURCE)]).force_add(true))
+    let response = client.call(&forced_add(a, b)).await.unwrap();
+    assert_eq!(response.added().count(), 1, "{response:?}");
+}
+
+/// Imports the accounts of `owners` and `n` others named `{prefix}0000` on; returns the others.
+async fn import_owners_and_users(
+    client: &tencent_im_core::Client,
+    owners: &[&str],
+    prefix: &str,
+    n: usize,
+) -> Vec<String> {
+    let others = users(prefix, n);
+    import_accounts(client, &others).await;
+    let owners: Vec<String> = owners.iter().map(|&owner| owner.to_owned()).collect();
+    import_accounts(client, &owners).await;
+    others
+}
+
+/// Friends to import for each of `ids`.
+fn import_items(ids: &[String]) -> Vec<FriendImportItem> {
+    ids.iter()
+        .map(|id| FriendImportItem::new(id, SOURCE))
+        .collect()
+}
+
+/// Every friend of `owner`, as the paging stream lists them.
+async fn listed_friends(client: &tencent_im_core::Client, owner: &str) -> Vec<String> {
+    tencent_im_friends::paging::friends(client, owner)
+        .map_ok(|friend| friend.to_account)
+        .try_collect()
+        .await
+        .unwrap()
+}
+
+/// The blocklist relation of `from` with each of `to`, as black_list_check reports it.
+async fn black_relations(
+    client: &tencent_im_core::Client,
+    from: &str,
+    to: &[&str],
+    check_type: BlackCheckType,
+) -> Vec<BlackRelation> {
+    let check = client
+        .call(&BlackListCheck::new(from, to.iter().copied(), check_type))
         .await
         .unwrap();
-    assert_eq!(response.added().count(), 1, "{response:?}");
+    check.items.into_iter().map(|item| item.relation).collect()
 }
 
 fn codes(results: &[tencent_im_core::ResultItem]) -> Vec<ErrorCode> {
@@ -48,24 +100,20 @@ async fn allow_type_decides_friend_add_and_is_set_through_the_profile() {
         [ErrorCode::SNS_PENDING_CONFIRMATION]
     );
 
-    client
-        .call(&allow_type("u0001", "AllowType_Type_DenyAny"))
+    set_allow_type(&client, "u0001", "AllowType_Type_DenyAny")
         .await
         .unwrap();
     let denied = client.call(&ask()).await.unwrap();
     assert_eq!(codes(&denied.results), [ErrorCode::SNS_PEER_REFUSES_ALL]);
 
-    client
-        .call(&allow_type("u0001", "AllowType_Type_AllowAny"))
+    set_allow_type(&client, "u0001", "AllowType_Type_AllowAny")
         .await
         .unwrap();
     let added = client.call(&ask()).await.unwrap();
     assert_eq!(codes(&added.results), [ErrorCode::OK]);
     assert_eq!(emulator.friends_of("u0001"), ["u0000"]);
 
-    let err = client
-        .call(&allow_type("u0001", "AllowType_Type_Sometimes"))
-        .await;
+    let err = set_allow_type(&client, "u0001", "AllowType_Type_Sometimes").await;
     assert_eq!(api_code(err), ErrorCode(40001));
 }
 
@@ -180,54 +228,31 @@ async fn friend_check_single_and_both() {
     import_accounts(&client, &users("u", 4)).await;
     befriend(&client, "u0000", "u0001").await; // both ways
     client
-        .call(
-            &FriendAdd::new("u0000", vec![FriendAddItem::new("u0002", SOURCE)])
-                .add_type(AddType::Single)
-                .force_add(true),
-        )
+        .call(&forced_add("u0000", "u0002").add_type(AddType::Single))
         .await
         .unwrap();
     client
-        .call(
-            &FriendAdd::new("u0003", vec![FriendAddItem::new("u0000", SOURCE)])
-                .add_type(AddType::Single)
-                .force_add(true),
-        )
+        .call(&forced_add("u0003", "u0000").add_type(AddType::Single))
         .await
         .unwrap();
     let targets = ["u0001", "u0002", "u0003", "ghost"];
 
-    let both = client
-        .call(&FriendCheck::new("u0000", targets, CheckType::Both))
-        .await
-        .unwrap();
-    let relations: Vec<FriendRelation> = both.items.iter().map(|i| i.relation.clone()).collect();
-    assert_eq!(
-        relations,
-        [
-            FriendRelation::BothWay,
-            FriendRelation::AWithB,
-            FriendRelation::BWithA,
-            FriendRelation::NoRelation
-        ]
-    );
-    assert_eq!(both.items[3].result_code, ErrorCode::SNS_ACCOUNT_NOT_FOUND);
-    assert_eq!(both.fail_accounts, ["ghost"]);
-
-    let single = client
-        .call(&FriendCheck::new("u0000", targets, CheckType::Single))
-        .await
-        .unwrap();
-    let relations: Vec<FriendRelation> = single.items.iter().map(|i| i.relation.clone()).collect();
-    assert_eq!(
-        relations,
-        [
-            FriendRelation::AWithB,
-            FriendRelation::AWithB,
-            FriendRelation::NoRelation,
-            FriendRelation::NoRelation
-        ]
-    );
+    // A single check sees only u0000's side of each relation.
+    use FriendRelation::{AWithB, BWithA, BothWay, NoRelation};
+    for (check_type, expected) in [
+        (CheckType::Both, [BothWay, AWithB, BWithA, NoRelation]),
+        (CheckType::Single, [AWithB, AWithB, NoRelation, NoRelation]),
+    ] {
+        let check = client
+            .call(&FriendCheck::new("u0000", targets, check_type))
+            .await
+            .unwrap();
+        let relations: Vec<FriendRelation> =
+            check.items.iter().map(|i| i.relation.clone()).collect();
+        assert_eq!(relations, expected, "{check_type:?}");
+        assert_eq!(check.items[3].result_code, ErrorCode::SNS_ACCOUNT_NOT_FOUND);
+        assert_eq!(check.fail_accounts, ["ghost"]);
+    }
 }
 
 #[tokio::test]
@@ -317,18 +342,12 @@ async fn blocklist_rules() {
     assert!(emulator.friends_of("u0001").is_empty());
 
     // Requests are refused both ways, even when forced.
-    let towards = client
-        .call(&FriendAdd::new("u0000", vec![FriendAddItem::new("u0001", SOURCE)]).force_add(true))
-        .await
-        .unwrap();
+    let towards = client.call(&forced_add("u0000", "u0001")).await.unwrap();
     assert_eq!(
         codes(&towards.results),
         [ErrorCode::SNS_PEER_IN_MY_BLOCKLIST]
     );
-    let from_blocked = client
-        .call(&FriendAdd::new("u0001", vec![FriendAddItem::new("u0000", SOURCE)]).force_add(true))
-        .await
-        .unwrap();
+    let from_blocked = client.call(&forced_add("u0001", "u0000")).await.unwrap();
     assert_eq!(
         codes(&from_blocked.results),
         [ErrorCode::SNS_IN_PEER_BLOCKLIST]
@@ -338,47 +357,19 @@ async fn blocklist_rules() {
         .call(&BlackListAdd::new("u0001", ["u0000"]))
         .await
         .unwrap();
-    let check = client
-        .call(&BlackListCheck::new(
-            "u0000",
-            ["u0001", "u0002"],
-            BlackCheckType::Both,
-        ))
-        .await
-        .unwrap();
-    assert_eq!(check.items[0].relation, BlackRelation::BothWay);
-    assert_eq!(check.items[1].relation, BlackRelation::No);
-    let check = client
-        .call(&BlackListCheck::new(
-            "u0001",
-            ["u0000"],
-            BlackCheckType::Single,
-        ))
-        .await
-        .unwrap();
-    assert_eq!(check.items[0].relation, BlackRelation::AWithB);
+    let relations =
+        black_relations(&client, "u0000", &["u0001", "u0002"], BlackCheckType::Both).await;
+    assert_eq!(relations, [BlackRelation::BothWay, BlackRelation::No]);
+    let relations = black_relations(&client, "u0001", &["u0000"], BlackCheckType::Single).await;
+    assert_eq!(relations, [BlackRelation::AWithB]);
     client
         .call(&BlackListDelete::new("u0001", ["u0000"]))
         .await
         .unwrap();
-    let check = client
-        .call(&BlackListCheck::new(
-            "u0000",
-            ["u0001"],
-            BlackCheckType::Both,
-        ))
-        .await
-        .unwrap();
-    assert_eq!(check.items[0].relation, BlackRelation::AWithB);
-    let check = client
-        .call(&BlackListCheck::new(
-            "u0001",
-            ["u0000"],
-            BlackCheckType::Both,
-        ))
-        .await
-        .unwrap();
-    assert_eq!(check.items[0].relation, BlackRelation::BWithA);
+    let relations = black_relations(&client, "u0000", &["u0001"], BlackCheckType::Both).await;
+    assert_eq!(relations, [BlackRelation::AWithB]);
+    let relations = black_relations(&client, "u0001", &["u0000"], BlackCheckType::Both).await;
+    assert_eq!(relations, [BlackRelation::BWithA]);
 
     let removed = client
         .call(&BlackListDelete::new("u0000", ["u0001", "u0002"]))
@@ -391,9 +382,7 @@ async fn blocklist_rules() {
 #[tokio::test]
 async fn black_list_get_pages_by_max_limited() {
     let (_emulator, client) = start().await;
-    let blocked = users("b", 25);
-    import_accounts(&client, &blocked).await;
-    import_accounts(&client, &["owner".to_owned()]).await;
+    let blocked = import_owners_and_users(&client, &["owner"], "b", 25).await;
     client
         .call(&BlackListAdd::new("owner", blocked.clone()))
         .await
@@ -498,16 +487,10 @@ async fn groups_and_their_sequence() {
 #[tokio::test]
 async fn friend_and_blocklist_limits() {
     let (_emulator, client) = start().await;
-    let many = users("m", MAX_FRIENDS + 1);
-    import_accounts(&client, &many).await;
-    import_accounts(&client, &["full".to_owned(), "other".to_owned()]).await;
+    let many = import_owners_and_users(&client, &["full", "other"], "m", MAX_FRIENDS + 1).await;
 
-    let items: Vec<FriendImportItem> = many
-        .iter()
-        .map(|id| FriendImportItem::new(id, SOURCE))
-        .collect();
     let merged = client
-        .call_batched(FriendImport::new("full", items))
+        .call_batched(FriendImport::new("full", import_items(&many)))
         .await
         .unwrap();
     let report = merged.report();
@@ -517,20 +500,13 @@ async fn friend_and_blocklist_limits() {
     assert_eq!(report.failed[0].code, ErrorCode::SNS_FRIEND_LIST_FULL);
 
     // Adding towards a full list: 30014 for the peer, 30010 for the adder.
-    let towards_full = client
-        .call(&FriendAdd::new("other", vec![FriendAddItem::new("full", SOURCE)]).force_add(true))
-        .await
-        .unwrap();
+    let towards_full = client.call(&forced_add("other", "full")).await.unwrap();
     assert_eq!(
         codes(&towards_full.results),
         [ErrorCode::SNS_PEER_FRIEND_LIST_FULL]
     );
     let from_full = client
-        .call(
-            &FriendAdd::new("full", vec![FriendAddItem::new("other", SOURCE)])
-                .add_type(AddType::Single)
-                .force_add(true),
-        )
+        .call(&forced_add("full", "other").add_type(AddType::Single))
         .await
         .unwrap();
     assert_eq!(codes(&from_full.results), [ErrorCode::SNS_FRIEND_LIST_FULL]);
@@ -550,24 +526,13 @@ async fn friend_and_blocklist_limits() {
 #[tokio::test]
 async fn friend_stream_over_2500_friends_yields_each_once() {
     let (_emulator, client) = start().await;
-    let friends = users("s", 2500);
-    import_accounts(&client, &friends).await;
-    import_accounts(&client, &["star".to_owned()]).await;
-    let items = friends
-        .iter()
-        .map(|id| FriendImportItem::new(id, SOURCE))
-        .collect();
+    let friends = import_owners_and_users(&client, &["star"], "s", 2500).await;
     client
-        .call_batched(FriendImport::new("star", items))
+        .call_batched(FriendImport::new("star", import_items(&friends)))
         .await
         .unwrap();
 
-    let streamed: Vec<String> = tencent_im_friends::paging::friends(&client, "star")
-        .map_ok(|friend| friend.to_account)
-        .try_collect()
-        .await
-        .unwrap();
-    assert_eq!(streamed, friends);
+    assert_eq!(listed_friends(&client, "star").await, friends);
 
     // An error is surfaced, not swallowed.
     let result: Result<Vec<_>, _> = tencent_im_friends::paging::friends(&client, "nobody")
@@ -579,15 +544,10 @@ async fn friend_stream_over_2500_friends_yields_each_once() {
 #[tokio::test]
 async fn batch_import_of_2500_is_three_ordered_requests() {
     let (emulator, client) = start().await;
-    let friends = users("t", 2500);
-    import_accounts(&client, &friends).await;
-    import_accounts(&client, &["hub".to_owned()]).await;
+    let friends = import_owners_and_users(&client, &["hub"], "t", 2500).await;
     emulator.clear_requests();
 
-    let mut items: Vec<FriendImportItem> = friends
-        .iter()
-        .map(|id| FriendImportItem::new(id, SOURCE))
-        .collect();
+    let mut items = import_items(&friends);
     items[1500] = FriendImportItem::new("ghost", SOURCE); // one failure in the middle chunk
     let merged = client
         .call_batched(FriendImport::new("hub", items))
@@ -609,13 +569,9 @@ async fn batch_import_of_2500_is_three_ordered_requests() {
     assert_eq!(report.failed[0].code, ErrorCode::SNS_ACCOUNT_NOT_FOUND);
     assert_eq!(merged.fail_accounts, ["ghost"]);
 
-    let listed: Vec<String> = tencent_im_friends::paging::friends(&client, "hub")
-        .map_ok(|f| f.to_account)
-        .try_collect()
-        .await
-        .unwrap();
     assert_eq!(
-        listed, report.succeeded,
+        listed_friends(&client, "hub").await,
+        report.succeeded,
         "the report matches what friend_get shows"
     );
 }

@@ -180,8 +180,7 @@ mod tests {
 
     #[test]
     fn add_source_format() {
-        let root = FieldPath::ROOT;
-        let items = root.field("AddFriendItem");
+        let items = FieldPath::ROOT.field("AddFriendItem");
         let first = items.index(0);
         let at = first.field("AddSource");
         for ok in [

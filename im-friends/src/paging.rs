@@ -19,7 +19,9 @@ use futures::stream::{self, Stream, TryStreamExt};
 use tencent_im_core::{Client, Endpoint, Error, PagingError};
 
 use crate::limits::{MAX_BLOCKLIST, MAX_FRIENDS};
-use crate::{BlackListGet, BlockedAccount, Friend, FriendGet, FriendGetResponse};
+use crate::{
+    BlackListGet, BlackListGetResponse, BlockedAccount, Friend, FriendGet, FriendGetResponse,
+};
 
 /// Page size used by [`blocklist`].
 pub const DEFAULT_BLOCKLIST_PAGE: u64 = 100;
@@ -75,16 +77,59 @@ impl Progress {
     }
 }
 
-/// Every page of `from_account`'s friends, until `CompleteFlag` (or `NextStartIndex` 0).
-/// An error ends the stream after being yielded; so does a page that does not advance or more
-/// friends than `FriendNum` announced ([`Error::Paging`]).
-pub fn friend_pages(
+/// A paged call as the listing guard sees it: where a request starts, what a page brought and
+/// announced, and which request fetches the page after it.
+trait PagedCall: Endpoint + Send + Sync + Sized + 'static {
+    /// The documented maximum number of items the whole listing can hold.
+    const MAX_ITEMS: usize;
+    fn start_index(&self) -> u64;
+    fn items_in(page: &Self::Response) -> usize;
+    /// The total a page announces, for calls whose pages announce one.
+    fn announced_total(page: &Self::Response) -> Option<u64>;
+    fn next_page(&self, page: &Self::Response) -> Option<Self>;
+}
+
+impl PagedCall for FriendGet {
+    const MAX_ITEMS: usize = MAX_FRIENDS;
+    fn start_index(&self) -> u64 {
+        self.start_index
+    }
+    fn items_in(page: &FriendGetResponse) -> usize {
+        page.friends.len()
+    }
+    fn announced_total(page: &FriendGetResponse) -> Option<u64> {
+        Some(page.friend_num)
+    }
+    fn next_page(&self, page: &FriendGetResponse) -> Option<Self> {
+        page.next_page(self)
+    }
+}
+
+impl PagedCall for BlackListGet {
+    const MAX_ITEMS: usize = MAX_BLOCKLIST;
+    fn start_index(&self) -> u64 {
+        self.start_index
+    }
+    fn items_in(page: &BlackListGetResponse) -> usize {
+        page.items.len()
+    }
+    fn announced_total(_: &BlackListGetResponse) -> Option<u64> {
+        None
+    }
+    fn next_page(&self, page: &BlackListGetResponse) -> Option<Self> {
+        page.next_page(self)
+    }
+}
+
+/// Every page answered to `first` and the requests that follow it, each checked by the listing
+/// guard. An error ends the stream after being yielded.
+fn pages<E: PagedCall>(
     client: &Client,
-    from_account: impl Into<String>,
-) -> impl Stream<Item = Result<FriendGetResponse, Error>> + Send + 'static {
+    first: E,
+) -> impl Stream<Item = Result<E::Response, Error>> + Send + 'static {
     let client = client.clone();
     stream::try_unfold(
-        (Some(FriendGet::new(from_account)), Progress::default()),
+        (Some(first), Progress::default()),
         move |(next, mut progress)| {
             let client = client.clone();
             async move {
@@ -92,19 +137,29 @@ pub fn friend_pages(
                     return Ok(None);
                 };
                 let page = client.call(&request).await?;
-                let next = page.next_page(&request);
+                let next = request.next_page(&page);
                 progress.page(
-                    FriendGet::PATH,
-                    request.start_index,
-                    page.friends.len(),
-                    Some(page.friend_num),
-                    next.as_ref().map(|next| next.start_index),
-                    MAX_FRIENDS,
+                    E::PATH,
+                    request.start_index(),
+                    E::items_in(&page),
+                    E::announced_total(&page),
+                    next.as_ref().map(PagedCall::start_index),
+                    E::MAX_ITEMS,
                 )?;
                 Ok(Some((page, (next, progress))))
             }
         },
     )
+}
+
+/// Every page of `from_account`'s friends, until `CompleteFlag` (or `NextStartIndex` 0).
+/// An error ends the stream after being yielded; so does a page that does not advance or more
+/// friends than `FriendNum` announced ([`Error::Paging`]).
+pub fn friend_pages(
+    client: &Client,
+    from_account: impl Into<String>,
+) -> impl Stream<Item = Result<FriendGetResponse, Error>> + Send + 'static {
+    pages(client, FriendGet::new(from_account))
 }
 
 /// Every friend of `from_account`, each once, in the service's order.
@@ -125,32 +180,7 @@ pub fn blocklist(
     from_account: impl Into<String>,
     page_size: u64,
 ) -> impl Stream<Item = Result<BlockedAccount, Error>> + Send + 'static {
-    let client = client.clone();
-    stream::try_unfold(
-        (
-            Some(BlackListGet::new(from_account, page_size)),
-            Progress::default(),
-        ),
-        move |(next, mut progress)| {
-            let client = client.clone();
-            async move {
-                let Some(request) = next else {
-                    return Ok(None);
-                };
-                let page = client.call(&request).await?;
-                let next = page.next_page(&request);
-                progress.page(
-                    BlackListGet::PATH,
-                    request.start_index,
-                    page.items.len(),
-                    None,
-                    next.as_ref().map(|next| next.start_index),
-                    MAX_BLOCKLIST,
-                )?;
-                Ok::<_, Error>(Some((page.items, (next, progress))))
-            }
-        },
-    )
-    .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
-    .try_flatten()
+    pages(client, BlackListGet::new(from_account, page_size))
+        .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+        .try_flatten()
 }

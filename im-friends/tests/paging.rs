@@ -103,103 +103,101 @@ async fn collect<T>(
         .expect("the stream did not end")
 }
 
+/// How a listing that the paging guard stopped ended: the call the error names, the problem,
+/// and how many requests the server answered until then.
+type Stopped = (&'static str, PagingError, usize);
+
+/// Lists alice's friends from a server answering `reply`, expecting the listing to be stopped.
+async fn friends_stopped(reply: impl Fn(&Value) -> Value + Send + Sync + 'static) -> Stopped {
+    let (base, served) = serve(reply).await;
+    let err = collect(paging::friends(&client(&base), "alice"))
+        .await
+        .unwrap_err();
+    stopped(err, &served)
+}
+
+/// Lists alice's blocklist in pages of `page_size` from a server answering `reply`, expecting
+/// the listing to be stopped.
+async fn blocklist_stopped(
+    page_size: u64,
+    reply: impl Fn(&Value) -> Value + Send + Sync + 'static,
+) -> Stopped {
+    let (base, served) = serve(reply).await;
+    let err = collect(paging::blocklist(&client(&base), "alice", page_size))
+        .await
+        .unwrap_err();
+    stopped(err, &served)
+}
+
+fn stopped(err: Error, served: &AtomicUsize) -> Stopped {
+    match err {
+        Error::Paging { path, problem } => (path, problem, served.load(Ordering::SeqCst)),
+        other => panic!("expected a paging error, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn friends_stop_when_a_page_does_not_advance() {
     // The server: CompleteFlag 0, NextStartIndex 1, forever.
-    let (base, served) =
-        serve(|_| json!({"CompleteFlag": 0, "NextStartIndex": 1, "FriendNum": 10})).await;
-    let err = collect(paging::friends(&client(&base), "alice"))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Paging {
-                path: "v4/sns/friend_get",
-                problem: PagingError::NotAdvancing {
-                    start: 0,
-                    next: 1,
-                    items: 0
-                }
-            }
-        ),
-        "{err:?}"
+    let (path, problem, requests) =
+        friends_stopped(|_| json!({"CompleteFlag": 0, "NextStartIndex": 1, "FriendNum": 10})).await;
+    assert_eq!(path, "v4/sns/friend_get");
+    assert_eq!(
+        problem,
+        PagingError::NotAdvancing {
+            start: 0,
+            next: 1,
+            items: 0
+        }
     );
-    assert_eq!(served.load(Ordering::SeqCst), 1);
+    assert_eq!(requests, 1);
 
     // Pages with friends whose next index stays put.
-    let (base, served) = serve(|request| {
+    let (_, problem, requests) = friends_stopped(|request| {
         json!({"UserDataItem": friends(start_index(request), 1), "CompleteFlag": 0, "NextStartIndex": 1, "FriendNum": 10})
     })
     .await;
-    let err = collect(paging::friends(&client(&base), "alice"))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Paging {
-                problem: PagingError::NotAdvancing {
-                    start: 1,
-                    next: 1,
-                    items: 1
-                },
-                ..
-            }
-        ),
-        "{err:?}"
+    assert_eq!(
+        problem,
+        PagingError::NotAdvancing {
+            start: 1,
+            next: 1,
+            items: 1
+        }
     );
-    assert_eq!(served.load(Ordering::SeqCst), 2);
+    assert_eq!(requests, 2);
 }
 
 #[tokio::test]
 async fn friends_stop_when_more_arrive_than_friend_num() {
-    let (base, served) = serve(|request| {
+    let (_, problem, requests) = friends_stopped(|request| {
         let start = start_index(request);
         json!({"UserDataItem": friends(start, 2), "CompleteFlag": 0, "NextStartIndex": start + 2, "FriendNum": 5})
     })
     .await;
-    let err = collect(paging::friends(&client(&base), "alice"))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Paging {
-                problem: PagingError::TooManyItems {
-                    received: 6,
-                    limit: 5
-                },
-                ..
-            }
-        ),
-        "{err:?}"
+    assert_eq!(
+        problem,
+        PagingError::TooManyItems {
+            received: 6,
+            limit: 5
+        }
     );
-    assert_eq!(served.load(Ordering::SeqCst), 3);
+    assert_eq!(requests, 3);
 
     // A total that keeps growing is capped by the documented maximum of 3000 friends.
-    let (base, served) = serve(|request| {
+    let (_, problem, requests) = friends_stopped(|request| {
         let start = start_index(request);
         json!({"UserDataItem": friends(start, 500), "CompleteFlag": 0, "NextStartIndex": start + 500, "FriendNum": start + 10_000})
     })
     .await;
-    let err = collect(paging::friends(&client(&base), "alice"))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Paging {
-                problem: PagingError::TooManyItems {
-                    received: 3500,
-                    limit: 3000
-                },
-                ..
-            }
-        ),
-        "{err:?}"
+    assert_eq!(
+        problem,
+        PagingError::TooManyItems {
+            received: 3500,
+            limit: 3000
+        }
     );
-    assert_eq!(served.load(Ordering::SeqCst), 7);
+    assert_eq!(requests, 7);
 }
 
 #[tokio::test]
@@ -224,31 +222,29 @@ async fn honest_pages_are_all_read() {
 
 #[tokio::test]
 async fn blocklist_stops_when_a_page_does_not_advance() {
-    let (base, served) =
-        serve(|_| json!({"BlackListItem": [{"To_Account": "b"}], "StartIndex": 1})).await;
-    let err = collect(paging::blocklist(&client(&base), "alice", 10))
-        .await
-        .unwrap_err();
+    let (path, problem, requests) = blocklist_stopped(
+        10,
+        |_| json!({"BlackListItem": [{"To_Account": "b"}], "StartIndex": 1}),
+    )
+    .await;
+    assert_eq!(path, "v4/sns/black_list_get");
     assert!(
         matches!(
-            err,
-            Error::Paging {
-                path: "v4/sns/black_list_get",
-                problem: PagingError::NotAdvancing {
-                    start: 1,
-                    next: 1,
-                    ..
-                }
+            problem,
+            PagingError::NotAdvancing {
+                start: 1,
+                next: 1,
+                ..
             }
         ),
-        "{err:?}"
+        "{problem:?}"
     );
-    assert_eq!(served.load(Ordering::SeqCst), 2);
+    assert_eq!(requests, 2);
 }
 
 #[tokio::test]
 async fn blocklist_stops_past_the_documented_maximum() {
-    let (base, served) = serve(|request| {
+    let (_, problem, requests) = blocklist_stopped(100, |request| {
         let start = start_index(request);
         let items: Value = (start..start + 100)
             .map(|i| json!({"To_Account": format!("b{i}")}))
@@ -256,21 +252,12 @@ async fn blocklist_stops_past_the_documented_maximum() {
         json!({"BlackListItem": items, "StartIndex": start + 100})
     })
     .await;
-    let err = collect(paging::blocklist(&client(&base), "alice", 100))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Paging {
-                problem: PagingError::TooManyItems {
-                    received: 1100,
-                    limit: 1000
-                },
-                ..
-            }
-        ),
-        "{err:?}"
+    assert_eq!(
+        problem,
+        PagingError::TooManyItems {
+            received: 1100,
+            limit: 1000
+        }
     );
-    assert_eq!(served.load(Ordering::SeqCst), 11);
+    assert_eq!(requests, 11);
 }

@@ -129,6 +129,17 @@ fn custom_items() -> [TagValue; 2] {
     ]
 }
 
+/// Friend `id{n}` of the friend_import samples: remark and wording numbered like the account,
+/// both times 1420000001, in `groups`.
+fn sample_import_item(n: u32, groups: &[&str]) -> FriendImportItem {
+    let item = FriendImportItem::new(format!("id{n}"), SOURCE)
+        .remark(format!("remark{n}"))
+        .remark_time(1420000001)
+        .add_wording(format!("I'm Test{n}"))
+        .add_time(1420000001);
+    groups.iter().fold(item, |item, group| item.group(*group))
+}
+
 #[test]
 fn friend_import_requests_are_byte_exact() {
     let basic = FriendImport::new("id", vec![FriendImportItem::new("id1", SOURCE)]);
@@ -137,12 +148,7 @@ fn friend_import_requests_are_byte_exact() {
     let [x, y] = custom_items();
     let complete = FriendImport::new(
         "id",
-        vec![FriendImportItem::new("id1", SOURCE)
-            .remark("remark1")
-            .remark_time(1420000001)
-            .group("Friends")
-            .add_wording("I'm Test1")
-            .add_time(1420000001)
+        vec![sample_import_item(1, &["Friends"])
             .custom(x.clone())
             .custom(y.clone())],
     );
@@ -152,19 +158,8 @@ fn friend_import_requests_are_byte_exact() {
         "id",
         vec![
             FriendImportItem::new("id1", SOURCE),
-            FriendImportItem::new("id2", SOURCE)
-                .remark("remark2")
-                .remark_time(1420000001)
-                .group("Friends")
-                .add_wording("I'm Test2")
-                .add_time(1420000001),
-            FriendImportItem::new("id3", SOURCE)
-                .remark("remark3")
-                .remark_time(1420000001)
-                .group("Colleagues")
-                .group("Friends")
-                .add_wording("I'm Test3")
-                .add_time(1420000001)
+            sample_import_item(2, &["Friends"]),
+            sample_import_item(3, &["Colleagues", "Friends"])
                 .custom(x)
                 .custom(y),
         ],
@@ -229,6 +224,21 @@ fn friend_import_responses_decode() {
     );
 }
 
+/// Friend `id{n}` of the friend_add samples: remark and wording numbered like the account.
+fn sample_add_item(n: u32, group: &str) -> FriendAddItem {
+    FriendAddItem::new(format!("id{n}"), SOURCE)
+        .remark(format!("remark{n}"))
+        .group(group)
+        .add_wording(format!("I'm Test{n}"))
+}
+
+/// The forced two-way friend_add of the complete and batch samples.
+fn sample_add(items: Vec<FriendAddItem>) -> FriendAdd {
+    FriendAdd::new("id", items)
+        .add_type(AddType::Both)
+        .force_add(true)
+}
+
 #[test]
 fn friend_add_requests_are_byte_exact() {
     let basic = FriendAdd::new("id", vec![FriendAddItem::new("id1", SOURCE)]);
@@ -237,36 +247,17 @@ fn friend_add_requests_are_byte_exact() {
         r#"{"From_Account":"id","AddFriendItem":[{"To_Account":"id1","AddSource":"AddSource_Type_XXXXXXXX"}]}"#,
     );
 
-    let complete = FriendAdd::new(
-        "id",
-        vec![FriendAddItem::new("id1", SOURCE)
-            .remark("remark1")
-            .group("Classmates")
-            .add_wording("I'm Test1")],
-    )
-    .add_type(AddType::Both)
-    .force_add(true);
+    let complete = sample_add(vec![sample_add_item(1, "Classmates")]);
     assert_wire(
         &complete,
         r#"{"From_Account":"id","AddFriendItem":[{"To_Account":"id1","Remark":"remark1","GroupName":"Classmates","AddSource":"AddSource_Type_XXXXXXXX","AddWording":"I'm Test1"}],"AddType":"Add_Type_Both","ForceAddFlags":1}"#,
     );
 
-    let batch = FriendAdd::new(
-        "id",
-        vec![
-            FriendAddItem::new("id1", SOURCE),
-            FriendAddItem::new("id2", SOURCE)
-                .remark("remark2")
-                .group("Classmates")
-                .add_wording("I'm Test2"),
-            FriendAddItem::new("id3", SOURCE)
-                .remark("remark3")
-                .group("Colleagues")
-                .add_wording("I'm Test3"),
-        ],
-    )
-    .add_type(AddType::Both)
-    .force_add(true);
+    let batch = sample_add(vec![
+        FriendAddItem::new("id1", SOURCE),
+        sample_add_item(2, "Classmates"),
+        sample_add_item(3, "Colleagues"),
+    ]);
     assert_wire(
         &batch,
         r#"{"From_Account":"id","AddFriendItem":[{"To_Account":"id1","AddSource":"AddSource_Type_XXXXXXXX"},{"To_Account":"id2","Remark":"remark2","GroupName":"Classmates","AddSource":"AddSource_Type_XXXXXXXX","AddWording":"I'm Test2"},{"To_Account":"id3","Remark":"remark3","GroupName":"Colleagues","AddSource":"AddSource_Type_XXXXXXXX","AddWording":"I'm Test3"}],"AddType":"Add_Type_Both","ForceAddFlags":1}"#,

@@ -63,6 +63,11 @@ async fn send(
     (status, json)
 }
 
+/// POSTs `body` as Tencent would deliver `command`: to a correctly signed URL.
+async fn post_signed(router: &Router, command: &str, body: impl Into<Body>) -> (StatusCode, Value) {
+    send(router, "POST", &signed_uri(command), body).await
+}
+
 /// A router whose `on_event` records every event it sees.
 fn recording() -> (Router, Arc<Mutex<Vec<Event>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -79,13 +84,7 @@ fn recording() -> (Router, Arc<Mutex<Vec<Event>>>) {
 #[tokio::test]
 async fn an_after_callback_reaches_on_event_and_gets_the_plain_envelope() {
     let (router, seen) = recording();
-    let (status, answer) = send(
-        &router,
-        "POST",
-        &signed_uri("Sns.CallbackFriendDelete"),
-        FRIEND_DELETE,
-    )
-    .await;
+    let (status, answer) = post_signed(&router, "Sns.CallbackFriendDelete", FRIEND_DELETE).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         answer,
@@ -112,13 +111,7 @@ async fn a_before_callback_is_decided_item_by_item_by_its_handler() {
                 })
         })
         .router();
-    let (status, answer) = send(
-        &router,
-        "POST",
-        &signed_uri("Sns.CallbackPrevFriendAdd"),
-        PREV_ADD,
-    )
-    .await;
+    let (status, answer) = post_signed(&router, "Sns.CallbackPrevFriendAdd", PREV_ADD).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         answer,
@@ -135,13 +128,7 @@ async fn a_before_callback_is_decided_item_by_item_by_its_handler() {
 #[tokio::test]
 async fn a_before_callback_without_its_handler_is_seen_and_let_through() {
     let (router, seen) = recording();
-    let (status, answer) = send(
-        &router,
-        "POST",
-        &signed_uri("Sns.CallbackPrevFriendAdd"),
-        PREV_ADD,
-    )
-    .await;
+    let (status, answer) = post_signed(&router, "Sns.CallbackPrevFriendAdd", PREV_ADD).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(answer["ResultItem"][0]["ResultCode"], 0);
     assert_eq!(answer["ResultItem"][1]["To_Account"], "spammer");
@@ -155,10 +142,9 @@ async fn a_before_callback_without_its_handler_is_seen_and_let_through() {
 #[tokio::test]
 async fn an_unknown_command_is_delivered_and_acknowledged() {
     let (router, seen) = recording();
-    let (status, _) = send(
+    let (status, _) = post_signed(
         &router,
-        "POST",
-        &signed_uri("State.StateChange"),
+        "State.StateChange",
         r#"{"CallbackCommand":"State.StateChange","Info":{"Action":"Login","To_Account":"a"}}"#,
     )
     .await;
@@ -175,13 +161,7 @@ async fn a_handler_that_overruns_gets_a_timeout_answer() {
         .on_event(|_| async { tokio::time::sleep(Duration::from_secs(10)).await })
         .router();
     // The paused clock jumps to the deadline as soon as every task is idle.
-    let (status, answer) = send(
-        &router,
-        "POST",
-        &signed_uri("Sns.CallbackFriendDelete"),
-        FRIEND_DELETE,
-    )
-    .await;
+    let (status, answer) = post_signed(&router, "Sns.CallbackFriendDelete", FRIEND_DELETE).await;
     assert_eq!(status, StatusCode::GATEWAY_TIMEOUT);
     assert_eq!(answer["ActionStatus"], "FAIL");
     assert_eq!(answer["ErrorCode"], 504);
@@ -193,13 +173,7 @@ async fn a_handler_that_panics_gets_a_500_answer() {
     let router = Webhooks::new(verifier())
         .on_event(|_| async { panic!("handler bug") })
         .router();
-    let (status, answer) = send(
-        &router,
-        "POST",
-        &signed_uri("Sns.CallbackFriendDelete"),
-        FRIEND_DELETE,
-    )
-    .await;
+    let (status, answer) = post_signed(&router, "Sns.CallbackFriendDelete", FRIEND_DELETE).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(answer["ActionStatus"], "FAIL");
 }
@@ -274,23 +248,16 @@ async fn an_oversized_body_is_refused_without_decoding() {
         r#"{{"CallbackCommand":"Sns.CallbackFriendDelete","PairList":[],"pad":"{}"}}"#,
         "x".repeat(4096)
     );
-    let (status, answer) = send(
-        &router,
-        "POST",
-        &signed_uri("Sns.CallbackFriendDelete"),
-        huge,
-    )
-    .await;
+    let (status, answer) = post_signed(&router, "Sns.CallbackFriendDelete", huge).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(answer["ErrorCode"], 413);
     // A stream of unknown length over the limit too.
     let chunks = futures::stream::iter(
         (0..8).map(|_| Ok::<_, std::io::Error>(Bytes::from(vec![b' '; 512]))),
     );
-    let (status, _) = send(
+    let (status, _) = post_signed(
         &router,
-        "POST",
-        &signed_uri("Sns.CallbackFriendDelete"),
+        "Sns.CallbackFriendDelete",
         Body::from_stream(chunks),
     )
     .await;

@@ -10,10 +10,9 @@
 
 use std::hint::black_box;
 
-use im_benchmarks::{self as baseline, KEY};
-use tencent_im::friends::{FriendImport, FriendImportItem, FriendImportResponse};
-use tencent_im::usersig::UserSigSigner;
-use tencent_im::{envelope, Client, Endpoint};
+use im_benchmarks as baseline;
+use tencent_im::friends::{FriendImport, FriendImportResponse};
+use tencent_im::{envelope, Endpoint};
 
 fn main() -> std::process::ExitCode {
     if std::env::args()
@@ -29,31 +28,20 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::FAILURE;
     };
     let answer = baseline::import_answer();
-    let client = match Client::builder(1400000000, KEY, "administrator")
-        .base_url("http://127.0.0.1:1")
-        .build()
-    {
+    let client = match baseline::offline_client() {
         Ok(client) => client,
         Err(err) => {
             eprintln!("{err}");
             return std::process::ExitCode::FAILURE;
         }
     };
-    let sig = UserSigSigner::new(1400000000, KEY)
-        .generate("administrator", 86_400)
-        .into_secret();
+    let sig = baseline::admin_sig();
     // Sign the SDK's admin sig before counting, as the baseline's is.
     let _ = client.request_url(FriendImport::PATH);
     let mut failed = 0;
     for _ in 0..n {
         if mode == "sdk" {
-            let items = (0..1000)
-                .map(|i| {
-                    FriendImportItem::new(format!("friend_{i:05}"), "AddSource_Type_Bench")
-                        .remark(format!("r{i}"))
-                })
-                .collect();
-            let request = FriendImport::new("owner", items);
+            let request = baseline::sdk_import();
             let url = request
                 .validate()
                 .map(|()| client.request_url(FriendImport::PATH));
@@ -64,17 +52,8 @@ fn main() -> std::process::ExitCode {
             }
             let _ = black_box((url, body));
         } else {
-            let request = baseline::Import {
-                from: "owner".to_owned(),
-                items: baseline::items(),
-            };
-            let url = baseline::url(
-                "http://127.0.0.1:1",
-                "v4/sns/friend_import",
-                1400000000,
-                "administrator",
-                &sig,
-            );
+            let request = baseline::import();
+            let url = baseline::import_url(&sig);
             let body = serde_json::to_vec(&request);
             if let Ok(response) =
                 serde_json::from_slice::<baseline::ImportAnswer>(black_box(&answer))
