@@ -33,7 +33,9 @@ pub(super) async fn call<E: Endpoint>(
     };
     let body = serde_json::to_vec(request).map_err(|err| Error::Encode(JsonError::encode(&err)))?;
     let mut response = None;
-    execute(
+    // Boxed once per call: the retry loop's future is large and deep, and without the box every
+    // caller's async block (a paging stream, a user's handler) would carry all of it inline.
+    Box::pin(execute(
         client,
         E::PATH,
         E::RATE,
@@ -45,7 +47,7 @@ pub(super) async fn call<E: Endpoint>(
             )?);
             Ok(())
         },
-    )
+    ))
     .await?;
     // `execute` returns Ok only after `decode` succeeded.
     response.ok_or(Error::Internal(
