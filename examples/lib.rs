@@ -1,8 +1,6 @@
 //! Setup shared by the examples: a client for the service named by the `IM_*` variables, or for
 //! an emulator started in-process when none are set.
 
-use std::net::IpAddr;
-
 use clap::{CommandFactory, FromArgMatches, Parser};
 use tencent_im::emulator::{Emulator, RunningEmulator};
 use tencent_im::{Client, Error};
@@ -103,7 +101,7 @@ pub async fn connect(flags: &Flags) -> Result<Setup, SetupError> {
         .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
     if configured {
         let client = Client::from_env()?;
-        if !flags.yes && !is_loopback(client.base_url()) {
+        if !flags.yes && !client.is_loopback() {
             return Err(SetupError::RemoteWithoutYes {
                 base_url: client.base_url().to_owned(),
             });
@@ -124,42 +122,4 @@ pub async fn connect(flags: &Flags) -> Result<Setup, SetupError> {
         client: emulator.client()?,
         emulator: Some(emulator),
     })
-}
-
-/// Whether `base_url`'s host is this machine (`localhost` or a loopback address).
-fn is_loopback(base_url: &str) -> bool {
-    let Ok(url) = url::Url::parse(base_url) else {
-        return false;
-    };
-    match url.host() {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_loopback;
-
-    #[test]
-    fn only_this_machine_counts_as_local() {
-        for local in [
-            "http://127.0.0.1:8080",
-            "http://localhost:1",
-            "http://[::1]:9",
-            "http://127.9.0.1",
-        ] {
-            assert!(is_loopback(local), "{local}");
-        }
-        for remote in [
-            "https://adminapisgp.im.qcloud.com",
-            "http://10.0.0.1",
-            "http://localhost.evil.com",
-            "nonsense",
-        ] {
-            assert!(!is_loopback(remote), "{remote}");
-        }
-    }
 }

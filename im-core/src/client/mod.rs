@@ -144,6 +144,12 @@ impl Client {
         self.inner.transport.base_url()
     }
 
+    /// Whether calls go to this machine (`localhost`, `127.0.0.0/8`, `::1`): an emulator or a
+    /// tunnel, not a remote app. Tools use it to ask before writing to a real app.
+    pub fn is_loopback(&self) -> bool {
+        is_loopback(self.base_url())
+    }
+
     /// The SDKAppID.
     pub fn sdkappid(&self) -> u64 {
         self.inner.auth.sdkappid()
@@ -170,5 +176,50 @@ mod tests {
     fn client_is_send_sync_and_clone() {
         fn assert_traits<T: Send + Sync + Clone + 'static>() {}
         assert_traits::<Client>();
+    }
+}
+
+/// Whether `base_url`'s host is this machine.
+fn is_loopback(base_url: &str) -> bool {
+    use std::net::IpAddr;
+    let Ok(url) = url::Url::parse(base_url) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod loopback_tests {
+    use super::is_loopback;
+
+    #[test]
+    fn only_this_machine_counts_as_loopback() {
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://LOCALHOST",
+            "http://[::1]:9",
+            "http://127.9.0.1",
+            "http://user@127.0.0.1:80/x",
+        ] {
+            assert!(is_loopback(local), "{local}");
+        }
+        for remote in [
+            "https://adminapisgp.im.qcloud.com",
+            "http://10.0.0.1",
+            "http://localhost.evil.com",
+            "http://127.0.0.1.evil.com",
+            "http://evil.com@127.0.0.1.nip.io",
+            "http://127.0.0.1@example.com",
+            "http://[::2]",
+            "nonsense",
+        ] {
+            assert!(!is_loopback(remote), "{remote}");
+        }
     }
 }
