@@ -56,6 +56,7 @@
 //! ```
 
 #![deny(missing_docs)]
+#![warn(clippy::unwrap_used, clippy::expect_used)]
 
 mod checkpoint;
 #[cfg(feature = "cli")]
