@@ -60,6 +60,12 @@ pub enum WebhookError {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// The body did not arrive within the time a callback has to be answered in.
+    #[error("the callback's body did not arrive within {timeout_ms} ms")]
+    BodyTimeout {
+        /// The time allowed, in milliseconds.
+        timeout_ms: u64,
+    },
     /// The body is not the JSON object of its command.
     #[error("the body of {command} is not valid: {reason}")]
     MalformedBody {
@@ -80,7 +86,8 @@ pub enum WebhookError {
 
 impl WebhookError {
     /// The HTTP status of the refusal: 401 when the caller is not shown to be Tencent for this
-    /// app (`SdkAppid`, `Sign`, `RequestTime`), 413 for a body over the limit, 400 otherwise.
+    /// app (`SdkAppid`, `Sign`, `RequestTime`), 413 for a body over the limit, 408 for a body
+    /// that does not arrive in time, 400 otherwise.
     pub fn status(&self) -> u16 {
         match self {
             WebhookError::WrongSdkAppId { .. }
@@ -89,6 +96,7 @@ impl WebhookError {
             | WebhookError::BadRequestTime
             | WebhookError::StaleRequestTime { .. } => 401,
             WebhookError::BodyTooLarge { .. } => 413,
+            WebhookError::BodyTimeout { .. } => 408,
             WebhookError::MissingParameter { .. }
             | WebhookError::DuplicateParameter { .. }
             | WebhookError::InvalidParameter { .. }

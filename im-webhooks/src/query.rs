@@ -7,7 +7,7 @@ use crate::platform::OptPlatform;
 
 /// The facts of a callback's query string:
 /// `SdkAppid=N&CallbackCommand=C&contenttype=json&ClientIP=IP&OptPlatform=P[&Sign=S&RequestTime=T]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct CallbackQuery {
     /// `SdkAppid`: the app the callback is for.
@@ -28,6 +28,21 @@ pub struct CallbackQuery {
     /// `RequestTime` as sent (decimal Unix seconds), present when authentication is on.
     #[serde(rename = "RequestTime", skip_serializing_if = "Option::is_none")]
     pub request_time: Option<String>,
+}
+
+/// `Sign` is left out: with its `RequestTime` it would let whoever reads a log replay the
+/// callback with any body within the freshness window.
+impl std::fmt::Debug for CallbackQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackQuery")
+            .field("sdk_app_id", &self.sdk_app_id)
+            .field("command", &self.command)
+            .field("client_ip", &self.client_ip)
+            .field("opt_platform", &self.opt_platform)
+            .field("sign", &self.sign.as_ref().map(|_| "<redacted>"))
+            .field("request_time", &self.request_time)
+            .finish()
+    }
 }
 
 impl CallbackQuery {

@@ -172,10 +172,17 @@ impl Webhooks {
             Err(error) => return refuse(&error),
         };
         let limit = self.verifier.max_body();
-        let body = match axum::body::to_bytes(body, limit).await {
-            Ok(body) => body,
+        // The body shares the handler's deadline: a caller trickling it in (or replaying a
+        // captured signed URL) cannot hold the connection and its buffer for longer.
+        let body = match tokio::time::timeout(self.timeout, axum::body::to_bytes(body, limit)).await
+        {
+            Ok(Ok(body)) => body,
             // Over the limit, or the caller went away mid-body: either way nothing to decode.
-            Err(_) => return refuse(&WebhookError::BodyTooLarge { limit }),
+            Ok(Err(_)) => return refuse(&WebhookError::BodyTooLarge { limit }),
+            Err(_) => {
+                let timeout_ms = self.timeout.as_millis() as u64;
+                return refuse(&WebhookError::BodyTimeout { timeout_ms });
+            }
         };
         let callback = match self.verifier.decode(query, &body) {
             Ok(callback) => callback,

@@ -263,3 +263,30 @@ async fn an_oversized_body_is_refused_without_decoding() {
     .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// A signed caller that never finishes its body is answered within the deadline, not held.
+#[tokio::test(start_paused = true)]
+async fn a_body_that_never_arrives_is_refused_within_the_deadline() {
+    let (router, seen) = recording();
+    let never = futures::stream::pending::<Result<Bytes, std::io::Error>>();
+    let (status, answer) = post_signed(
+        &router,
+        "Sns.CallbackFriendDelete",
+        Body::from_stream(never),
+    )
+    .await;
+    assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+    assert_eq!(answer["ActionStatus"], "FAIL");
+    assert!(seen.lock().unwrap().is_empty());
+}
+
+#[test]
+fn the_sign_stays_out_of_debug() {
+    let uri = signed_uri("Sns.CallbackFriendDelete");
+    let (_, query) = uri.split_once('?').unwrap();
+    let query = tencent_im_webhooks::CallbackQuery::parse(query).unwrap();
+    let sign = query.sign.clone().unwrap();
+    let shown = format!("{query:?}");
+    assert!(!shown.contains(&sign), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+}

@@ -107,9 +107,22 @@ impl SharedBudget {
                         secrets.push(decoded);
                     }
                 }
+                // Unix-socket URLs carry their credentials in the query (`?user=..&pass=..`).
+                for (key, value) in parsed.query_pairs() {
+                    if key == "pass" && !value.is_empty() {
+                        secrets.push(value.into_owned());
+                    }
+                }
+                if let Some(query) = parsed.query().filter(|q| q.contains("pass=")) {
+                    for part in query.split('&').filter(|p| p.starts_with("pass=")) {
+                        secrets.push(part["pass=".len()..].to_owned());
+                    }
+                }
                 // Failures only for URLs that cannot have credentials, which have none to hide.
                 let _ = parsed.set_password(None);
                 let _ = parsed.set_username("");
+                // The query is left out of what is shown: it may hold the password.
+                parsed.set_query(None);
                 (parsed.to_string(), secrets)
             }
             Err(_) => ("<not a URL>".to_owned(), Vec::new()),
@@ -304,6 +317,18 @@ mod tests {
         let err = SharedBudget::redis("http://:hunter2@host/").unwrap_err();
         assert!(matches!(err, Error::RateBudget { path: None, .. }), "{err}");
         assert!(!err.to_string().contains("hunter2"), "{err}");
+        // A Unix-socket URL carries its password in the query.
+        let socket = SharedBudget::redis("redis+unix:///tmp/r.sock?user=u&pass=s3cret%21").unwrap();
+        let shown = format!("{socket:?}");
+        assert!(
+            shown.contains("/tmp/r.sock") && !shown.contains("s3cret"),
+            "{shown}"
+        );
+        assert!(
+            socket.inner.secrets.iter().any(|s| s == "s3cret!"),
+            "{:?}",
+            socket.inner.secrets.len()
+        );
     }
 
     /// Four processes' worth of budgets (each with its own connection), eight tasks each, on
