@@ -376,6 +376,24 @@ pub(crate) async fn read_body(
     }
 }
 
+/// Reads and drops the body of a request that is refused before its body is needed (a bad
+/// signature): within the same size and time limits as [`read_body`], but keeping none of it,
+/// so an unsigned caller costs no memory; reading it keeps the refusal from being lost to a
+/// reset of a connection closed on a client still sending.
+pub(crate) async fn discard_body(body: Body, limits: &ServerLimits) {
+    let drain = async {
+        let mut stream = body.into_data_stream();
+        let mut seen = 0usize;
+        while let Some(Ok(chunk)) = stream.next().await {
+            seen = seen.saturating_add(chunk.len());
+            if seen > limits.max_body_bytes {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(limits.body_timeout, drain).await;
+}
+
 /// The socket as hyper sees it. hyper answers a request it cannot parse by itself (400 for a
 /// malformed one, 414 / 431 for one over its buffer or header count) with an empty body, before
 /// any route sees it; this rewrites exactly those answers into the envelope, so that no

@@ -117,18 +117,20 @@ async fn handle(
     if let Err(refusal) = net::check_uri_len(target_len) {
         return refusal.into_response();
     }
-    // The body is read, within its limits, before anything else: answering before it is read
-    // would close the connection on a client still sending, which may then lose the answer.
+    let path = uri.path().trim_start_matches('/');
+    // Authenticate before anything else counts the call or holds its body: an unsigned request
+    // must neither spend a path's rate budget nor the memory budget for bodies, nor be told 60007
+    // instead of what is wrong with its signature. Its body is drained, not kept: answering
+    // before it is read would close the connection on a client still sending, which may then
+    // lose the answer.
+    if let Err(refusal) = app.authenticate(path, uri.query().unwrap_or(""), peer.ip()) {
+        net::discard_body(body, &app.limits).await;
+        return reply_refusal(refusal);
+    }
     let body = match net::read_body(&parts.headers, body, &app.limits, &app.bodies).await {
         Ok(body) => body,
         Err(refusal) => return refusal.into_response(),
     };
-    let path = uri.path().trim_start_matches('/');
-    // Authenticate before anything counts the call: an unsigned request must neither spend a
-    // path's rate budget nor be told 60007 instead of what is wrong with its signature.
-    if let Err(refusal) = app.authenticate(path, uri.query().unwrap_or(""), peer.ip()) {
-        return reply_refusal(refusal);
-    }
     let Some((&path, served)) = app.routes.get_key_value(path) else {
         return reply_refusal(Refusal::new(
             ErrorCode::BAD_RESOURCE_URL,

@@ -510,3 +510,48 @@ async fn measure_request_log_memory_after_400_large_requests() {
         emulator.requests().len()
     );
 }
+
+/// Unsigned uploads are refused before their bodies are kept: stalled ones hold none of the
+/// memory for bodies, so a signed upload of the same size still fits afterwards.
+#[tokio::test(start_paused = true)]
+async fn unsigned_uploads_hold_no_body_memory() {
+    let mut limits = ServerLimits::default();
+    limits.max_body_bytes = 1000;
+    limits.body_memory_bytes = 1000;
+    let emulator = Emulator::builder()
+        .server_limits(limits)
+        .start()
+        .await
+        .unwrap();
+    let addr = emulator.addr();
+    let stalled = |query: &str| {
+        format!(
+            "POST /v4/im_open_login_svc/account_import?{query} HTTP/1.1\r\nHost: e\r\nContent-Length: 900\r\n\r\n{}",
+            " ".repeat(700)
+        )
+    };
+    // Three unsigned uploads stalled at 700 bytes: together more than the 1000 bytes of body
+    // memory, were they kept.
+    let mut unsigned = Vec::new();
+    for _ in 0..3 {
+        let mut stream = connect(addr).await;
+        stream
+            .write_all(stalled("sdkappid=1400000000&identifier=x").as_bytes())
+            .await
+            .unwrap();
+        unsigned.push(stream);
+    }
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    // A signed upload of the same size is not refused for memory (503): it is still read.
+    let mut signed = connect(addr).await;
+    signed
+        .write_all(stalled(&query(&emulator)).as_bytes())
+        .await
+        .unwrap();
+    let answer = timeout(Duration::from_millis(500), read_response(&mut signed)).await;
+    assert!(
+        answer.is_err(),
+        "the signed upload was answered at once: {answer:?}"
+    );
+    drop(unsigned);
+}
