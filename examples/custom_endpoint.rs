@@ -94,7 +94,7 @@ struct Flags {}
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let _: Flags = clap::Parser::parse();
-    im_examples::init_logging();
+    tencent_im_bulk::cli::init_tracing();
     match run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

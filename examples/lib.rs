@@ -64,17 +64,6 @@ pub fn parse_flags(name: &'static str, about: &'static str) -> Flags {
     Flags::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
 }
 
-/// Sends the SDK's logs (retries, rate waits) to stderr, filtered by `RUST_LOG` (default: warn).
-pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    // A second call (from a test harness) keeps the first subscriber.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
-}
-
 /// Why an example refused to start.
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {

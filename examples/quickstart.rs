@@ -19,7 +19,7 @@ async fn main() -> std::process::ExitCode {
         "quickstart",
         "Imports accounts, imports and adds friends, and pages through a friend list",
     );
-    im_examples::init_logging();
+    tencent_im_bulk::cli::init_tracing();
     match run(&flags).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
