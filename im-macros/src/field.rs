@@ -237,7 +237,7 @@ fn judge(field: &Field, item_span: Option<Span>, errors: &mut Errors) {
             ));
         }
     } else {
-        for span in [field.checks.user_id].into_iter().flatten() {
+        if let Some(span) = field.checks.user_id {
             errors.push(syn::Error::new(
                 span,
                 "this field is a list: write `each(user_id)` to check every element",
