@@ -11,6 +11,8 @@ use tencent_im_core::im_api;
 pub struct AccountImport {
     /// The account's UserID.
     #[im(user_id)]
+    // Older documents and third-party clients name it `Identifier`.
+    #[serde(alias = "Identifier")]
     pub user_id: String,
     /// Nickname.
     pub nick: Option<String>,

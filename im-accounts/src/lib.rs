@@ -11,7 +11,10 @@ pub mod multiaccount_import;
 pub use account_check::{AccountCheck, AccountCheckResponse, AccountCheckResult, AccountStatus};
 pub use account_delete::{AccountDelete, AccountDeleteResponse, AccountResult};
 pub use account_import::{AccountImport, AccountImportResponse};
-pub use multiaccount_import::{MultiaccountImport, MultiaccountImportResponse};
+pub use multiaccount_import::{
+    AccountsToImport, ImportedAccount, MultiaccountImport, MultiaccountImportResponse,
+    MAX_PROFILE_VALUE_BYTES,
+};
 
 /// UserIDs in one multiaccount_import / account_check / account_delete request.
 pub const MAX_ACCOUNTS_PER_REQUEST: usize = 100;
@@ -22,6 +25,8 @@ pub const MAX_ACCOUNTS_PER_REQUEST: usize = 100;
 pub struct UserIdItem {
     /// The account.
     #[im(user_id)]
+    // Older documents and third-party clients name it `Identifier`.
+    #[serde(alias = "Identifier")]
     pub user_id: String,
 }
 

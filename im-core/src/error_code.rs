@@ -42,6 +42,30 @@ macro_rules! codes {
 codes! {
     /// 0: success.
     OK = 0 => "success";
+    /// 40001: bad profile request parameter.
+    PROFILE_BAD_PARAMETER = 40001 => "profile request parameter error; see ErrorInfo for the field";
+    /// 40002: a profile request error; `ErrorInfo` says which.
+    PROFILE_BAD_REQUEST = 40002 => "profile request error; see ErrorInfo";
+    /// 40003: the account whose profile is read or set does not exist.
+    PROFILE_ACCOUNT_NOT_FOUND = 40003 => "the requested account does not exist; import it first";
+    /// 40004: app admin permissions required.
+    PROFILE_ADMIN_REQUIRED = 40004 => "the profile request requires an app admin identifier";
+    /// 40005: a profile request refused; `ErrorInfo` says why.
+    PROFILE_REQUEST_REFUSED = 40005 => "profile request refused; see ErrorInfo";
+    /// 40006: internal server error while writing the data; retry.
+    PROFILE_INTERNAL_ERROR = 40006 => "internal server error while setting the data; retry";
+    /// 40007: a profile request failed; `ErrorInfo` says why.
+    PROFILE_REQUEST_FAILED = 40007 => "profile request failed; see ErrorInfo";
+    /// 40008: no read permission for a profile field.
+    PROFILE_NO_READ_PERMISSION = 40008 => "no read permission for a profile field";
+    /// 40009: a profile field's tag does not exist.
+    PROFILE_TAG_NOT_FOUND = 40009 => "a profile field's Tag does not exist";
+    /// 40601: a profile field's value is longer than 500 bytes.
+    PROFILE_VALUE_TOO_LONG = 40601 => "a profile field's Value is longer than 500 bytes";
+    /// 40605: a standard profile field has a value it does not allow.
+    PROFILE_BAD_STANDARD_VALUE = 40605 => "a standard profile field's Value is not one it allows";
+    /// 40610: a profile field's value has the wrong type.
+    PROFILE_VALUE_TYPE_MISMATCH = 40610 => "a profile field's Value has the wrong type (string, integer or bytes)";
     /// 30001: bad request parameter, also state conflicts such as "already a friend".
     SNS_BAD_PARAMETER = 30001 => "request parameter error (also: already a friend / not a friend)";
     /// 30002: SDKAppID mismatch.
@@ -84,6 +108,10 @@ codes! {
     SNS_NOT_A_FRIEND = 31704 => "the user is not a friend";
     /// 31707: the deletion was filtered.
     SNS_DELETE_FILTERED = 31707 => "friend deletion filtered";
+    /// 30614: the pending friend request to answer does not exist.
+    SNS_PENDING_NOT_FOUND = 30614 => "the pending friend request does not exist (already answered, withdrawn or never sent)";
+    /// 31804: the UserID does not exist.
+    SNS_USER_ID_NOT_FOUND = 31804 => "the UserID does not exist; import the account first";
     /// 32216: the account to put into a group is not a friend.
     SNS_GROUP_NOT_A_FRIEND = 32216 => "the account to put into a group is not a friend";
     /// 60002: the URL could not be parsed.
@@ -166,6 +194,10 @@ codes! {
     ACCOUNT_ADMIN_REQUIRED = 70403 => "the request requires an app admin";
     /// 70500: internal error; retry.
     INTERNAL_ERROR = 70500 => "internal server error; retry";
+    /// 71000: the account could not be deleted: only trial (free) apps may delete accounts.
+    ACCOUNT_DELETE_TRIAL_ONLY = 71000 => "accounts can only be deleted in trial apps";
+    /// 90992: the app's own webhook receiver is unhealthy, so the service refused the call.
+    WEBHOOK_RECEIVER_UNHEALTHY = 90992 => "the app's webhook receiver is unhealthy; fix it (or its URL in the console), then retry";
 }
 
 impl ErrorCode {
@@ -182,10 +214,15 @@ impl ErrorCode {
     /// Transient failures a retry may cure: timeouts, internal errors, write conflicts, and the
     /// rate-limit codes (see [`ErrorCode::is_rate_limit`]). `70001` is not among them: it needs a
     /// new UserSig first, which the client does by itself.
+    ///
+    /// Deliberately not retryable: `90992` (the app's webhook receiver is unhealthy): the cure is
+    /// on the app's side, not the service's, and sending again within seconds only adds load to
+    /// a receiver that is already failing; `71000` (deleting accounts outside a trial app) and
+    /// `30614` / `31804` (a request or a UserID that does not exist) are answers, not accidents.
     pub const fn is_retryable(self) -> bool {
         matches!(
             self.0,
-            30006 | 30007 | 30008 | 60008 | 60014 | 70169 | 70202 | 70500 | 70050
+            30006 | 30007 | 30008 | 40006 | 60008 | 60014 | 70169 | 70202 | 70500 | 70050
         ) || self.is_rate_limit()
     }
 
@@ -235,13 +272,14 @@ mod tests {
     #[test]
     fn retryable_codes_match_the_spec() {
         for code in [
-            30006, 30007, 30008, 60007, 60008, 60011, 60014, 60018, 60019, 70050, 70169, 70202,
-            70500,
+            30006, 30007, 30008, 40006, 60007, 60008, 60011, 60014, 60018, 60019, 70050, 70169,
+            70202, 70500,
         ] {
             assert!(ErrorCode(code).is_retryable(), "{code}");
         }
         for code in [
-            0, 30001, 30010, 60003, 70001, 70009, 70013, 70107, 70402, 12345,
+            0, 30001, 30010, 30614, 31804, 40001, 40002, 40003, 40004, 40005, 40007, 40008, 40009,
+            40601, 40605, 40610, 60003, 70001, 70009, 70013, 70107, 70402, 71000, 90992, 12345,
         ] {
             assert!(!ErrorCode(code).is_retryable(), "{code}");
         }

@@ -42,7 +42,10 @@ mod secret;
 pub mod usersig;
 mod validate;
 
-pub use client::{CallOptions, Client, ClientBuilder, DEFAULT_TIMEOUT, DEFAULT_USERSIG_TTL};
+pub use client::{
+    CallOptions, Client, ClientBuilder, DEFAULT_FAILOVER_COOL_DOWN, DEFAULT_TIMEOUT,
+    DEFAULT_USERSIG_TTL,
+};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use endpoint::{Empty, Endpoint, Validate};
 pub use envelope::ResultItem;

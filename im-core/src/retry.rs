@@ -9,11 +9,13 @@ use crate::{Error, ErrorCode};
 /// The retry policy of a [`crate::Client`].
 ///
 /// Retried: connection failures and resets, timeouts, bodies cut off mid-way, HTTP 502/503/504,
-/// and the transient codes 30006, 30007, 30008, 60008, 60014, 70169, 70202, 70500. The rate-limit
+/// and the transient codes 30006, 30007, 30008, 40006, 60008, 60014, 70169, 70202, 70500. The rate-limit
 /// codes 60007, 60011, 60018 and 60019 are retried after at least
 /// [`RetryPolicy::rate_limited_delay`]; 70050 (too many failed signature checks) after
-/// [`RetryPolicy::sig_lockout_wait`], one minute as documented. Nothing else is retried. On
-/// `70001` the client signs a new UserSig and retries once, whatever the policy.
+/// [`RetryPolicy::sig_lockout_wait`], one minute as documented. Nothing else is retried: in
+/// particular not 90992 (the app's own webhook receiver is unhealthy; the app must fix it, and
+/// quick retries only add load to it), nor any HTTP answer other than 502/503/504. On `70001`
+/// the client signs a new UserSig and retries once, whatever the policy.
 ///
 /// Delays grow exponentially with full jitter from [`RetryPolicy::min_delay`] to
 /// [`RetryPolicy::max_delay`]; a call gives up after [`RetryPolicy::max_attempts`] attempts or
@@ -234,7 +236,10 @@ mod tests {
     #[test]
     fn permanent_errors_are_not_retried() {
         let policy = RetryPolicy::default();
-        for code in [30001, 30003, 60003, 70001, 70009, 70013, 70402] {
+        for code in [
+            30001, 30003, 30614, 31804, 40001, 40003, 40601, 60003, 70001, 70009, 70013, 70402,
+            71000, 90992,
+        ] {
             assert_eq!(
                 policy.schedule().next_delay(&api(code), Duration::ZERO),
                 None,
@@ -291,6 +296,11 @@ mod tests {
             RetryAction::Retry(Backoff::Transient)
         );
         assert_eq!(classify(&api(30001)), RetryAction::Stop);
+        assert_eq!(classify(&api(90992)), RetryAction::Stop);
+        assert_eq!(
+            classify(&api(40006)),
+            RetryAction::Retry(Backoff::Transient)
+        );
         let timeout = Error::Timeout {
             timeout: Duration::from_secs(1),
             path: None,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::auth::Auth;
+use super::failover::{Hosts, DEFAULT_FAILOVER_COOL_DOWN};
 use super::transport::Transport;
 use super::{Client, Inner};
 use crate::rate::CallLimiter;
@@ -40,6 +41,9 @@ pub struct ClientBuilder {
     clock: Arc<dyn Clock>,
     rate_limit: RateLimit,
     retry: RetryPolicy,
+    failover: bool,
+    backup_base_url: Option<String>,
+    failover_cool_down: Duration,
 }
 
 impl ClientBuilder {
@@ -59,6 +63,9 @@ impl ClientBuilder {
             clock: Arc::new(SystemClock),
             rate_limit: RateLimit::Documented,
             retry: RetryPolicy::default(),
+            failover: true,
+            backup_base_url: None,
+            failover_cool_down: DEFAULT_FAILOVER_COOL_DOWN,
         }
     }
 
@@ -108,7 +115,8 @@ impl ClientBuilder {
         Ok(builder)
     }
 
-    /// Sends to a region's primary host (the default is [`Region::China`]).
+    /// Sends to a region's primary host (the default is [`Region::China`]), failing over to its
+    /// backup host.
     pub fn region(mut self, region: Region) -> Self {
         self.target = Target::Region {
             region,
@@ -117,7 +125,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends to a region's backup host.
+    /// Sends to a region's backup host, failing over to its primary host.
     pub fn region_backup(mut self, region: Region) -> Self {
         self.target = Target::Region {
             region,
@@ -127,8 +135,40 @@ impl ClientBuilder {
     }
 
     /// Sends to an explicit base URL such as `http://127.0.0.1:8080` (an emulator, a proxy).
+    /// There is no failover from it unless [`ClientBuilder::backup_base_url`] names where to.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.target = Target::BaseUrl(base_url.into());
+        self
+    }
+
+    /// Where calls go while the primary host cannot be reached, instead of the region's other
+    /// host; needed for failover from a [`ClientBuilder::base_url`]. Checked like a base URL by
+    /// [`ClientBuilder::build`].
+    ///
+    /// An attempt that fails at the connection level (refused, reset, DNS, TLS handshake, no
+    /// response within the timeout) moves the client and its clones to the backup for the
+    /// cool-down ([`ClientBuilder::failover_cool_down`]); the retry of that attempt already
+    /// goes there. HTTP and envelope errors are answers and move nothing. A connection failure
+    /// on the backup sends calls to the primary again.
+    pub fn backup_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.backup_base_url = Some(base_url.into());
+        self.failover = true;
+        self
+    }
+
+    /// How long calls stay on the backup host after the primary failed (default
+    /// [`crate::DEFAULT_FAILOVER_COOL_DOWN`], 60 s). Each further failure of the primary in
+    /// that time starts it again.
+    pub fn failover_cool_down(mut self, cool_down: Duration) -> Self {
+        self.failover_cool_down = cool_down;
+        self
+    }
+
+    /// Turns failover on (the default for a region, and after
+    /// [`ClientBuilder::backup_base_url`]) or off: with `false`, every call goes to the primary
+    /// host.
+    pub fn failover(mut self, enabled: bool) -> Self {
+        self.failover = enabled;
         self
     }
 
@@ -212,21 +252,26 @@ impl ClientBuilder {
                 ttl: self.usersig_ttl,
             });
         }
-        let base_url = match self.target {
+        let (base_url, region_backup) = match self.target {
             Target::Region {
                 region,
                 backup: false,
-            } => region.base_url(),
+            } => (region.base_url(), Some(region.backup_base_url())),
             Target::Region {
                 region,
                 backup: true,
-            } => region.backup_base_url(),
-            Target::BaseUrl(url) => checked_base_url(url)?,
+            } => (region.backup_base_url(), Some(region.base_url())),
+            Target::BaseUrl(url) => (checked_base_url(url)?, None),
         };
+        let backup_base_url = match self.backup_base_url {
+            Some(url) => Some(checked_base_url(url)?),
+            None => region_backup,
+        }
+        .filter(|_| self.failover);
         Ok(Client {
             inner: Arc::new(Inner {
                 transport: Transport::new(
-                    base_url,
+                    Hosts::new(base_url, backup_base_url, self.failover_cool_down),
                     self.timeout,
                     self.connect_timeout,
                     self.max_response_bytes,
@@ -439,6 +484,53 @@ mod tests {
         assert_eq!(backup.base_url(), "https://adminapijpn.my-imcloud.com");
         let default = Client::builder(1, "k", "admin").build().unwrap();
         assert_eq!(default.base_url(), "https://console.tim.qq.com");
+    }
+
+    #[test]
+    fn failover_goes_to_the_other_host_of_the_region_or_to_a_given_backup() {
+        let builder = || Client::builder(1, "k", "admin");
+        let backup_of = |builder: ClientBuilder| {
+            builder
+                .build()
+                .unwrap()
+                .backup_base_url()
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            backup_of(builder().region(Region::Tokyo)).as_deref(),
+            Some("https://adminapijpn.my-imcloud.com")
+        );
+        assert_eq!(
+            backup_of(builder().region_backup(Region::Tokyo)).as_deref(),
+            Some("https://adminapijpn.im.qcloud.com")
+        );
+        assert_eq!(
+            backup_of(builder().region(Region::Tokyo).failover(false)),
+            None
+        );
+        // A custom base URL has no backup unless one is given.
+        assert_eq!(backup_of(builder().base_url("http://127.0.0.1:1")), None);
+        assert_eq!(
+            backup_of(
+                builder()
+                    .base_url("http://127.0.0.1:1")
+                    .backup_base_url("http://127.0.0.1:2/")
+            )
+            .as_deref(),
+            Some("http://127.0.0.1:2")
+        );
+        assert!(matches!(
+            builder().backup_base_url("ftp://host").build().unwrap_err(),
+            Error::InvalidBaseUrl { .. }
+        ));
+        // A remote backup makes a loopback primary no longer "this machine only".
+        let client = builder()
+            .base_url("http://127.0.0.1:1")
+            .backup_base_url("https://adminapi.my-imcloud.com")
+            .build()
+            .unwrap();
+        assert!(!client.is_loopback());
+        assert!(format!("{client:?}").contains("adminapi.my-imcloud.com"));
     }
 
     #[test]

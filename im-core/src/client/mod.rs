@@ -3,11 +3,13 @@
 //! - `config`: [`ClientBuilder`], configuration in code or from the environment;
 //! - `auth`: the admin UserSig cache;
 //! - `pipeline`: one call, validate → rate → send → decode → retry;
-//! - `transport`: HTTP, and `budget`: the response-memory budget it reads bodies within.
+//! - `transport`: HTTP, `failover`: the host it sends to, and `budget`: the response-memory
+//!   budget it reads bodies within.
 
 mod auth;
 mod budget;
 mod config;
+mod failover;
 mod pipeline;
 mod transport;
 
@@ -16,6 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use config::{ClientBuilder, DEFAULT_TIMEOUT, DEFAULT_USERSIG_TTL};
+pub use failover::DEFAULT_FAILOVER_COOL_DOWN;
 
 use crate::rate::CallLimiter;
 use crate::{Endpoint, Error, RetryPolicy, SecretKey};
@@ -23,7 +26,12 @@ use crate::{Endpoint, Error, RetryPolicy, SecretKey};
 /// A client of the REST API for one app and one admin identifier.
 ///
 /// Cheap to clone (one `Arc`); clones share the connection pool, the cached admin UserSig, the
-/// rate limiters and the response-memory budget. `Send + Sync`.
+/// rate limiters, the response-memory budget and the failover state. `Send + Sync`.
+///
+/// When the primary host cannot be reached (connection refused or reset, DNS, TLS handshake,
+/// no response within the timeout), calls go to the region's backup host for a cool-down
+/// ([`ClientBuilder::failover_cool_down`]), then to the primary again; see
+/// [`ClientBuilder::backup_base_url`].
 ///
 /// Hostile or broken servers are expected: redirects are never followed (a 3xx answer is
 /// [`Error::HttpStatus`]) and no `Referer` is sent, so the signed URL never goes to another
@@ -91,7 +99,8 @@ impl CallOptions {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.transport.base_url())
+            .field("base_url", &self.base_url())
+            .field("backup_base_url", &self.backup_base_url())
             .field("sdkappid", &self.inner.auth.sdkappid())
             .field("admin", &self.inner.auth.admin())
             .field("secret_key", &"<redacted>")
@@ -139,15 +148,27 @@ impl Client {
         pipeline::call(self, request, options).await
     }
 
-    /// The base URL calls go to, e.g. `https://console.tim.qq.com`.
+    /// The primary base URL, e.g. `https://console.tim.qq.com`.
     pub fn base_url(&self) -> &str {
-        self.inner.transport.base_url()
+        self.inner.transport.hosts().primary()
     }
 
-    /// Whether calls go to this machine (`localhost`, `127.0.0.0/8`, `::1`): an emulator or a
-    /// tunnel, not a remote app. Tools use it to ask before writing to a real app.
+    /// The base URL calls fail over to, e.g. `https://adminapi.my-imcloud.com`; `None` when
+    /// failover is off.
+    pub fn backup_base_url(&self) -> Option<&str> {
+        self.inner.transport.hosts().backup()
+    }
+
+    /// The base URL the next call goes to: the primary, or the backup during a failover.
+    pub fn current_base_url(&self) -> &str {
+        self.inner.transport.hosts().current().1
+    }
+
+    /// Whether calls go to this machine (`localhost`, `127.0.0.0/8`, `::1`), the backup host
+    /// included: an emulator or a tunnel, not a remote app. Tools use it to ask before writing
+    /// to a real app.
     pub fn is_loopback(&self) -> bool {
-        is_loopback(self.base_url())
+        is_loopback(self.base_url()) && self.backup_base_url().is_none_or(is_loopback)
     }
 
     /// The SDKAppID.
@@ -160,8 +181,8 @@ impl Client {
         self.inner.auth.admin()
     }
 
-    /// The request URL for `path` with a fresh `random`, for inspection and tests. It contains
-    /// the admin UserSig: do not log it.
+    /// The request URL for `path` on the current host with a fresh `random`, for inspection and
+    /// tests. It contains the admin UserSig: do not log it.
     pub fn request_url(&self, path: &str) -> Result<String, Error> {
         let auth = self.inner.auth.query()?;
         Ok(self.inner.transport.url(path, &auth))

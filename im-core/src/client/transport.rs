@@ -1,5 +1,6 @@
 //! HTTP: one pooled reqwest client that never follows a redirect nor sends a `Referer`, request
-//! URLs, and bodies read within the client's response-memory budget.
+//! URLs on the current host (see `failover`), and bodies read within the client's
+//! response-memory budget.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,20 +8,21 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use super::budget::{Reservation, ResponseBudget};
+use super::failover::{AwaitingResponse, Hosts};
 use crate::error::TransportError;
 use crate::redact::Scrubber;
 use crate::Error;
 
-/// Sends requests to one base URL.
+/// Sends requests to the primary base URL, or to the backup while the primary is unreachable.
 pub(super) struct Transport {
     http: reqwest::Client,
-    base_url: String,
+    hosts: Hosts,
     budget: Arc<ResponseBudget>,
 }
 
 impl Transport {
     pub(super) fn new(
-        base_url: String,
+        hosts: Hosts,
         timeout: Duration,
         connect_timeout: Duration,
         max_response_bytes: usize,
@@ -40,13 +42,13 @@ impl Transport {
             .map_err(|err| Error::HttpClient(TransportError::new(err, &Scrubber::none())))?;
         Ok(Self {
             http,
-            base_url,
+            hosts,
             budget: ResponseBudget::new(max_response_bytes),
         })
     }
 
-    pub(super) fn base_url(&self) -> &str {
-        &self.base_url
+    pub(super) fn hosts(&self) -> &Hosts {
+        &self.hosts
     }
 
     #[cfg(test)]
@@ -54,13 +56,9 @@ impl Transport {
         &self.budget
     }
 
-    /// `base/path?auth&random=..&contenttype=json`, with a fresh `random`.
+    /// `base/path?auth&random=..&contenttype=json` on the current host, with a fresh `random`.
     pub(super) fn url(&self, path: &str, auth: &str) -> String {
-        let random: u32 = fastrand::u32(..);
-        format!(
-            "{}/{}?{}&random={}&contenttype=json",
-            self.base_url, path, auth, random
-        )
+        url(self.hosts.current().1, path, auth)
     }
 
     /// Posts `body` and reads the answer, holding the body's bytes of the budget until the
@@ -74,15 +72,30 @@ impl Transport {
         scrubber: &Scrubber<'_>,
     ) -> Result<(u16, Vec<u8>, Reservation), Error> {
         let transport = |err| Error::transport(err, timeout, scrubber);
-        let mut response = self
+        let (host, base_url) = self.hosts.current();
+        let awaiting = AwaitingResponse::new(&self.hosts, host, timeout);
+        let sent = self
             .http
-            .post(self.url(path, auth))
+            .post(url(base_url, path, auth))
             .timeout(timeout)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body)
             .send()
-            .await
-            .map_err(transport)?;
+            .await;
+        let mut response = match sent {
+            Ok(response) => {
+                awaiting.answered();
+                response
+            }
+            // A request that could not be built is no fault of the host; every other failure
+            // before a response head is the connection's: refused, reset, DNS, TLS, timeout.
+            Err(err) if err.is_builder() => return Err(transport(err)),
+            Err(err) => {
+                let err = transport(err);
+                awaiting.unreachable(&err);
+                return Err(err);
+            }
+        };
         let status = response.status().as_u16();
         let limit = self.budget.limit();
         let too_large = || Error::BodyTooLarge { limit, path: None };
@@ -107,6 +120,12 @@ impl Transport {
         }
         Ok((status, buf, reservation))
     }
+}
+
+/// `base/path?auth&random=..&contenttype=json`, with a fresh `random`.
+fn url(base_url: &str, path: &str, auth: &str) -> String {
+    let random: u32 = fastrand::u32(..);
+    format!("{base_url}/{path}?{auth}&random={random}&contenttype=json")
 }
 
 #[cfg(test)]

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use indexmap::IndexMap;
 use tencent_im_accounts::{
     AccountCheck, AccountCheckResponse, AccountDelete, AccountDeleteResponse, AccountImport,
-    AccountStatus, MultiaccountImport, MultiaccountImportResponse, MAX_ACCOUNTS_PER_REQUEST,
+    AccountStatus, AccountsToImport, MultiaccountImport, MultiaccountImportResponse,
+    MAX_ACCOUNTS_PER_REQUEST,
 };
 use tencent_im_core::{check, Empty, ErrorCode, FieldPath, ResultItem, Validate};
 use tencent_im_friends::limits::{MAX_FRIENDS, MAX_GROUPS, MAX_ITEMS_PER_REQUEST};
@@ -14,6 +15,15 @@ use tencent_im_friends::{
     AddType, ForceAddFlag, Friend, FriendAdd, FriendAddResponse, FriendGet, FriendGetResponse,
     FriendImport, FriendImportResponse, FriendValue, Tag, TagValue,
 };
+
+/// Third-party clients send `""` for an optional text they do not have (a published Python
+/// client puts `"GroupName": ""` in every friend_add item): it means "none", as an absent field
+/// does, not a group, remark or wording with an empty name.
+fn none_if_empty(value: &mut Option<String>) {
+    if value.as_deref() == Some("") {
+        *value = None;
+    }
+}
 
 /// A whole-request failure, the answer of a handler that refuses a call: the envelope's
 /// `ErrorCode` and `ErrorInfo`, with no fields of the call.
@@ -306,35 +316,73 @@ impl World {
 
     // ----- accounts -------------------------------------------------------------------------
 
+    /// Creates the account if it does not exist, and sets the nickname and the avatar URL that
+    /// are given (an absent one is left as it was): what account_import and both forms of
+    /// multiaccount_import do to one account.
+    pub(crate) fn import_account(
+        &mut self,
+        user_id: String,
+        nick: Option<String>,
+        face_url: Option<String>,
+    ) {
+        let account = self.accounts.entry(user_id).or_default();
+        if nick.is_some() {
+            account.nick = nick;
+        }
+        if face_url.is_some() {
+            account.face_url = face_url;
+        }
+    }
+
     pub(crate) fn account_import(&mut self, req: AccountImport) -> Outcome<Empty> {
-        check::user_id(&req.user_id, &FieldPath::ROOT.field("UserID"))
+        req.validate()
             .map_err(|err| Refusal::new(ErrorCode::INVALID_PARAMETER, err.to_string()))?;
-        let account = self.accounts.entry(req.user_id).or_default();
-        if req.nick.is_some() {
-            account.nick = req.nick;
-        }
-        if req.face_url.is_some() {
-            account.face_url = req.face_url;
-        }
+        self.import_account(req.user_id, req.nick, req.face_url);
         Ok(Empty {})
     }
 
+    /// Either form: `Accounts` (UserIDs) or `AccountList` (UserIDs with a nickname and an
+    /// avatar URL, updating existing accounts). An account that fails its checks is listed in
+    /// `FailAccounts`; the others are imported.
     pub(crate) fn multiaccount_import(
         &mut self,
         req: MultiaccountImport,
     ) -> Outcome<MultiaccountImportResponse> {
         Self::check_item_count(
-            "Accounts",
+            req.accounts.key(),
             req.accounts.len(),
             MAX_ACCOUNTS_PER_REQUEST,
             ErrorCode::INVALID_PARAMETER,
         )?;
         let mut failed = Vec::new();
-        for id in req.accounts {
-            if check::user_id(&id, &FieldPath::ROOT.field("Accounts")).is_err() {
-                failed.push(id);
-            } else {
-                self.accounts.entry(id).or_default();
+        match req.accounts {
+            AccountsToImport::UserIds(ids) => {
+                for id in ids {
+                    if check::user_id(&id, &FieldPath::ROOT.field("Accounts")).is_err() {
+                        failed.push(id);
+                    } else {
+                        self.import_account(id, None, None);
+                    }
+                }
+            }
+            AccountsToImport::WithProfiles(accounts) => {
+                for account in accounts {
+                    if account.validate().is_err() {
+                        failed.push(account.user_id);
+                    } else {
+                        self.import_account(account.user_id, account.nick, account.face_url);
+                    }
+                }
+            }
+            // A form added to the SDK later is refused rather than half-understood.
+            other => {
+                return Err(Refusal::new(
+                    ErrorCode::INVALID_PARAMETER,
+                    format!(
+                        "multiaccount_import: the form {:?} is not served",
+                        other.key()
+                    ),
+                ))
             }
         }
         Ok(answers::multiaccount_import(failed))
@@ -408,8 +456,11 @@ impl World {
         self.check_sns_request(&req.from_account, "AddFriendItem", req.items.len())?;
         let from = req.from_account;
         let mut results = Vec::with_capacity(req.items.len());
-        for (index, item) in req.items.into_iter().enumerate() {
+        for (index, mut item) in req.items.into_iter().enumerate() {
             let to = item.to_account.clone();
+            none_if_empty(&mut item.remark);
+            none_if_empty(&mut item.add_wording);
+            item.groups.retain(|name| !name.is_empty());
             let outcome = (|| {
                 let items = FieldPath::ROOT.field("AddFriendItem");
                 if let Err(err) = item.validate_at(&items.index(index)) {
@@ -494,12 +545,15 @@ impl World {
     fn add_one(
         &mut self,
         from: &str,
-        item: tencent_im_friends::FriendAddItem,
+        mut item: tencent_im_friends::FriendAddItem,
         index: usize,
         both: bool,
         forced: bool,
         now: i64,
     ) -> Result<(), (ErrorCode, &'static str)> {
+        none_if_empty(&mut item.group);
+        none_if_empty(&mut item.remark);
+        none_if_empty(&mut item.add_wording);
         let to = item.to_account.as_str();
         // An item without AddSource is accepted (one document marks it optional).
         let valid = if item.add_source.is_empty() {

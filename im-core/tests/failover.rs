@@ -1,0 +1,262 @@
+//! Failover: a primary host that cannot be reached sends calls to the backup host for the
+//! cool-down, and they return to the primary after it. Two loopback servers play the hosts;
+//! tokio's paused clock plays the cool-down.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tencent_im_core::{im_api, Client, Error, RetryPolicy};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+const KEY: &str = "super-secret-key-value";
+
+#[im_api(path = "v4/sns/friend_get", rate = 200)]
+#[derive(Debug)]
+pub struct Probe {
+    pub from_account: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ProbeResponse {
+    /// Which server answered.
+    #[serde(rename = "FriendNum")]
+    pub friend_num: u64,
+}
+
+fn probe() -> Probe {
+    Probe {
+        from_account: "alice".into(),
+    }
+}
+
+/// A loopback HTTP server answering `{"FriendNum": id}` while `healthy`, and closing each
+/// connection unanswered otherwise. Counts the requests it answered.
+struct Server {
+    base_url: String,
+    healthy: Arc<AtomicBool>,
+    answered: Arc<AtomicUsize>,
+}
+
+async fn server(id: u64, healthy: bool) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let healthy = Arc::new(AtomicBool::new(healthy));
+    let answered = Arc::new(AtomicUsize::new(0));
+    let (is_healthy, counter) = (Arc::clone(&healthy), Arc::clone(&answered));
+    tokio::spawn(async move {
+        loop {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            if !is_healthy.load(Ordering::SeqCst) {
+                // Closed with the request unread: the client sees a reset or an early close.
+                drop(socket);
+                continue;
+            }
+            let counter = Arc::clone(&counter);
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                let mut buf = [0u8; 4096];
+                // The head and the small body; the body ends the JSON object.
+                while !(seen.windows(4).any(|w| w == b"\r\n\r\n") && seen.ends_with(b"}")) {
+                    let n = socket.read(&mut buf).await.unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    seen.extend_from_slice(&buf[..n]);
+                }
+                let body = format!(r#"{{"ActionStatus":"OK","ErrorCode":0,"FriendNum":{id}}}"#);
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                     connection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                counter.fetch_add(1, Ordering::SeqCst);
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    Server {
+        base_url,
+        healthy,
+        answered,
+    }
+}
+
+fn client(primary: &str, backup: &str) -> Client {
+    Client::builder(1400000000, KEY, "administrator")
+        .base_url(primary)
+        .backup_base_url(backup)
+        .failover_cool_down(Duration::from_secs(60))
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(3)
+                .min_delay(Duration::from_millis(1))
+                .max_delay(Duration::from_millis(2)),
+        )
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn calls_go_to_the_backup_for_the_cool_down_then_back_to_the_primary() {
+    let capture = Arc::new(Capture::default());
+    let _guard = tracing::dispatcher::set_default(&tracing::Dispatch::from(Arc::clone(&capture)));
+    let primary = server(1, false).await;
+    let backup = server(2, true).await;
+    let client = client(&primary.base_url, &backup.base_url);
+    let sig = usersig_of(&client);
+    assert_eq!(client.current_base_url(), primary.base_url);
+
+    // The first attempt finds the primary closing connections; its retry goes to the backup.
+    let answer = client.call(&probe()).await.unwrap();
+    assert_eq!(answer.friend_num, 2, "answered by the backup");
+    assert_eq!(client.current_base_url(), backup.base_url);
+
+    // The primary recovers, but calls stay on the backup for the cool-down, clones included.
+    primary.healthy.store(true, Ordering::SeqCst);
+    tokio::time::advance(Duration::from_secs(59)).await;
+    let clone = client.clone();
+    assert_eq!(clone.call(&probe()).await.unwrap().friend_num, 2);
+    assert_eq!(primary.answered.load(Ordering::SeqCst), 0);
+    assert_eq!(backup.answered.load(Ordering::SeqCst), 2);
+
+    // After it, back to the primary.
+    tokio::time::advance(Duration::from_secs(1)).await;
+    assert_eq!(client.call(&probe()).await.unwrap().friend_num, 1);
+    assert_eq!(clone.current_base_url(), primary.base_url);
+    assert_eq!(primary.answered.load(Ordering::SeqCst), 1);
+    assert_eq!(backup.answered.load(Ordering::SeqCst), 2);
+
+    let lines = capture.lines.lock().unwrap().join("\n");
+    assert!(
+        lines.contains("primary host unreachable: calls go to the backup host"),
+        "{lines}"
+    );
+    assert!(lines.contains(&backup.base_url), "{lines}");
+    assert!(
+        lines.contains("calls go to the primary host again"),
+        "{lines}"
+    );
+    assert!(
+        !lines.contains(&sig),
+        "the UserSig leaked into a log line: {lines}"
+    );
+    assert!(!lines.contains(KEY), "{lines}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_closed_port_fails_over_at_once() {
+    // Bound, then closed: connections to it are refused.
+    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let closed_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let backup = server(2, true).await;
+    let client = client(&closed_url, &backup.base_url);
+    assert_eq!(client.call(&probe()).await.unwrap().friend_num, 2);
+    assert_eq!(client.current_base_url(), backup.base_url);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_primary_that_never_answers_fails_over_after_the_timeout() {
+    // Accepts and holds every connection without a word.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let backup = server(2, true).await;
+    let client = Client::builder(1400000000, KEY, "administrator")
+        .base_url(&silent)
+        .backup_base_url(&backup.base_url)
+        .timeout(Duration::from_secs(5))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.call(&probe()).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(client.current_base_url(), backup.base_url);
+    assert_eq!(client.call(&probe()).await.unwrap().friend_num, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn answers_that_are_errors_do_not_fail_over() {
+    // HTTP 503, then an envelope error: the host is reachable.
+    let envelope = r#"{"ActionStatus":"FAIL","ErrorCode":30006,"ErrorInfo":""}"#;
+    for answer in [
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            .to_owned(),
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{envelope}",
+            envelope.len()
+        ),
+    ] {
+        let reply = answer.clone();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let reply = reply.clone();
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let _ = socket.read(&mut buf).await;
+                    let _ = socket.write_all(reply.as_bytes()).await;
+                });
+            }
+        });
+        let backup = server(2, true).await;
+        let client = Client::builder(1400000000, KEY, "administrator")
+            .base_url(&base)
+            .backup_base_url(&backup.base_url)
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+        client.call(&probe()).await.unwrap_err();
+        assert_eq!(client.current_base_url(), base, "{answer}");
+        assert_eq!(backup.answered.load(Ordering::SeqCst), 0);
+    }
+}
+
+fn usersig_of(client: &Client) -> String {
+    let url = client.request_url("v4/sns/friend_get").unwrap();
+    url.split("usersig=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap()
+        .to_owned()
+}
+
+/// Records every tracing event's fields as text.
+#[derive(Default)]
+struct Capture {
+    lines: Mutex<Vec<String>>,
+}
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!("{}={:?} ", field.name(), value));
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut line = String::new();
+        event.record(&mut Fields(&mut line));
+        self.lines.lock().unwrap().push(line);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
