@@ -176,6 +176,10 @@ async fn main() -> ExitCode {
         Some(seed) => builder.fault_seed(seed),
         None => builder,
     };
+    // Listening for the signals starts before the address is printed: whoever reads it may
+    // signal at once, and a signal arriving before the handler exists would kill the process
+    // instead of shutting it down.
+    let shutdown = shutdown_signal();
     let emulator = match builder.start().await {
         Ok(emulator) => emulator,
         Err(err) => {
@@ -200,29 +204,40 @@ async fn main() -> ExitCode {
     let _ = stdout.flush();
     drop(stdout);
 
-    wait_for_signal().await;
+    shutdown.await;
     emulator.shutdown().await;
     ExitCode::SUCCESS
 }
 
-async fn wait_for_signal() {
+/// Resolves on the first SIGTERM or SIGINT. The handlers are installed when this is called,
+/// not when the future is first polled.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                (Ok(mut only), Err(_)) | (Err(_), Ok(mut only)) => {
+                    only.recv().await;
+                }
+                (Err(_), Err(_)) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
