@@ -100,9 +100,19 @@
 //!   removes groups (an unknown name fails the request with 30001) and takes them off every
 //!   friend; `group_get` lists groups with `FriendNumber` and, with `NeedFriend`, members.
 //!   `CurrentSequence` grows on every change of the group set.
-//! - `v4/profile/portrait_set` / `portrait_get` handle `Tag_Profile_IM_AllowType` and
-//!   `Tag_Profile_IM_Nick` (other tags: 40001; unknown account: 40003), so that AllowType can
-//!   be changed over the wire.
+//! - `portrait_set` / `portrait_get` keep every standard profile field and any valid
+//!   `Tag_Profile_Custom_*` field per account (an unknown standard tag or a bad value: 40001,
+//!   nothing applied; unknown account: 40003). portrait_get answers a standard field always (its
+//!   default when never set), a custom one when set. `AllowType_Type_*` decides friend_add as
+//!   above; `AdminForbid_Type_SendOut` fails every friend_add item of that user with 30009,
+//!   forced or not.
+//! - Follows: `follow_add` / `follow_delete` (at most 20); `follow_get` lists fans, followings
+//!   or mutual follows (a mutual follow dates from the later side) in the order of follow time
+//!   then account, `WantNum` (1 to 1000) per page, with a `NextCursor` that keeps its place
+//!   while the list changes (a cursor it never gave: 30001); `follow_check` (at most 100)
+//!   answers `FollowType` 0 none, 1 fan, 2 following, 3 mutual; `follow_get_info` (at most 20)
+//!   counts fans, followings and mutual follows; in these two an unknown account fails its
+//!   item with 30003.
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 

@@ -15,20 +15,19 @@ use serde_path_to_error::Segment;
 use tencent_im_accounts::{AccountCheck, AccountDelete, AccountImport, MultiaccountImport};
 use tencent_im_core::envelope::Envelope;
 use tencent_im_core::{Endpoint, ErrorCode};
-use tencent_im_follow::{FollowAdd, FollowDelete};
+use tencent_im_follow::{FollowAdd, FollowCheck, FollowDelete, FollowGet, FollowGetInfo};
 use tencent_im_friends::{
     BlackListAdd, BlackListCheck, BlackListDelete, BlackListGet, FriendAdd, FriendCheck,
     FriendDelete, FriendDeleteAll, FriendGet, FriendGetList, FriendImport, FriendUpdate, GroupAdd,
     GroupDelete, GroupGet,
 };
+use tencent_im_profile::{PortraitGet, PortraitSet};
 
 use crate::server::{App, Family};
-use crate::state::profile::{PortraitGet, PortraitSet};
 use crate::state::{Refusal, World};
 use crate::EmulatorBuilder;
 
-/// Registers every call the SDK ships, and the two profile calls the emulator adds so that
-/// `AllowType` can be changed over the wire.
+/// Registers every call the SDK ships.
 pub(crate) fn sdk_calls(builder: EmulatorBuilder) -> EmulatorBuilder {
     builder
         .serve::<AccountImport>(|world, req, _| world.account_import(req))
@@ -54,6 +53,9 @@ pub(crate) fn sdk_calls(builder: EmulatorBuilder) -> EmulatorBuilder {
         .serve::<PortraitGet>(|world, req, _| world.portrait_get(req))
         .serve::<FollowAdd>(|world, req, call| world.follow_add(req, call.now()))
         .serve::<FollowDelete>(|world, req, _| world.follow_delete(req))
+        .serve::<FollowGet>(|world, req, _| world.follow_get(req))
+        .serve::<FollowCheck>(|world, req, _| world.follow_check(req))
+        .serve::<FollowGetInfo>(|world, req, _| world.follow_get_info(req))
 }
 
 /// What a handler knows about a call besides its request.

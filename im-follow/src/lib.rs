@@ -3,25 +3,43 @@
 //!
 //! ```no_run
 //! # async fn demo(client: tencent_im_core::Client) -> Result<(), tencent_im_core::Error> {
-//! use tencent_im_follow::{FollowAdd, FollowDelete};
+//! use tencent_im_follow::{FollowAdd, FollowCheck, FollowDelete, FollowGet, FollowGetInfo, FollowType};
 //!
 //! client.call(&FollowAdd::new("alice", ["bob", "carol"])).await?;
 //! let answer = client.call(&FollowDelete::new("alice", ["carol"])).await?;
 //! assert!(answer.result_item.iter().all(|item| item.is_ok()));
+//!
+//! let counts = client.call(&FollowGetInfo::new("alice", ["alice", "bob"])).await?;
+//! println!("alice has {} fans", counts.follow_info[0].follower_count);
+//! let check = client.call(&FollowCheck::new("alice", ["bob"])).await?;
+//! assert!(check.result_item[0].follow_type.follows());
+//! let page = client.call(&FollowGet::new("alice", FollowType::Following)).await?;
+//! for entry in &page.follow_item {
+//!     println!("{} since {}", entry.to_account, entry.follow_time);
+//! }
 //! # Ok(()) }
 //! ```
+//!
+//! [`paging::follows`] streams a whole list, page after page.
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod follow_add;
+pub mod follow_check;
 pub mod follow_delete;
+pub mod follow_get;
+pub mod follow_get_info;
+pub mod paging;
 
 pub use follow_add::{FollowAdd, FollowItem};
+pub use follow_check::{FollowCheck, FollowCheckItem, FollowCheckResponse, FollowRelation};
 pub use follow_delete::FollowDelete;
+pub use follow_get::{FollowEntry, FollowGet, FollowGetResponse, FollowType};
+pub use follow_get_info::{FollowGetInfo, FollowGetInfoResponse, FollowInfo};
 
 use tencent_im_core::{im_response, ResultItem};
 
-/// Accounts in one follow_add / follow_delete request.
+/// Accounts in one follow_add / follow_delete / follow_get_info request.
 pub const MAX_ACCOUNTS_PER_REQUEST: usize = 20;
 
 /// The per-account outcome of a follow write.

@@ -6,7 +6,8 @@
 //! | (always) | [`core`] and the root | `Client`, `Endpoint`, `#[im_api]`, UserSig, `Region`, `Error` |
 //! | `friends` (default) | [`friends`] | every `v4/sns/*` call, paging streams |
 //! | `accounts` (default) | [`accounts`] | the `v4/im_open_login_svc/*` account calls |
-//! | `follow` | [`follow`] | the `v4/follow/*` follow / fans calls |
+//! | `follow` | [`follow`] | the `v4/follow/*` follow / fans calls, the follow listing stream |
+//! | `profile` | [`profile`] | the `v4/profile/*` profile calls, typed profile fields |
 //! | `webhooks` | [`webhooks`] | receiving Tencent's callbacks: verification, typed events, an axum router |
 //! | `emulator` | [`emulator`] | a local, in-memory server of all of it |
 //!
@@ -37,11 +38,20 @@ pub use tencent_im_follow as follow;
 #[cfg(feature = "friends")]
 #[doc(inline)]
 pub use tencent_im_friends as friends;
+#[cfg(feature = "profile")]
+#[doc(inline)]
+pub use tencent_im_profile as profile;
 #[cfg(feature = "webhooks")]
 #[doc(inline)]
 pub use tencent_im_webhooks as webhooks;
 
 /// The README's Rust snippets, compiled and run as doctests (with the features they use).
-#[cfg(all(doctest, feature = "emulator", feature = "webhooks"))]
+#[cfg(all(
+    doctest,
+    feature = "emulator",
+    feature = "webhooks",
+    feature = "follow",
+    feature = "profile"
+))]
 #[doc = include_str!("../../README.md")]
 struct ReadmeSnippets;

@@ -131,6 +131,8 @@ pub(crate) struct Account {
     pub nick: Option<String>,
     pub face_url: Option<String>,
     pub allow_type: AllowType,
+    /// The other profile fields (portrait_set / portrait_get).
+    pub profile: profile::Profile,
     /// Friends in the order they were made.
     pub friends: IndexMap<String, FriendRecord>,
     /// Blocked accounts with the time they were blocked.
@@ -574,6 +576,12 @@ impl World {
                 "Err_SNS_FriendAdd_Account_Not_Exist",
             ));
         };
+        if me.profile.forbids_friend_requests() {
+            return Err((
+                ErrorCode::SNS_ADD_FRIEND_BANNED,
+                "Err_SNS_FriendAdd_Admin_Forbid_Send_Out",
+            ));
+        }
         if me.blocklist.contains_key(to) {
             return Err((
                 ErrorCode::SNS_PEER_IN_MY_BLOCKLIST,

@@ -1,149 +1,171 @@
-//! The two profile calls the emulator serves so that `AllowType` and nicknames can be changed:
-//! `v4/profile/portrait_set` and `v4/profile/portrait_get`, for `Tag_Profile_IM_AllowType` and
-//! `Tag_Profile_IM_Nick` only. The SDK does not ship these calls; the emulator has its own types.
+//! portrait_set and portrait_get: every standard profile field and custom
+//! `Tag_Profile_Custom_*` fields, per account. The nickname, avatar and `AllowType` live on the
+//! account itself (account_import and friend_add read them); the rest lives in [`Profile`].
 
-use tencent_im_core::{im_api, im_item, im_response, Empty, ErrorCode};
+use std::collections::BTreeMap;
 
-use super::{AllowType, Outcome, Refusal, World};
+use tencent_im_core::{Empty, ErrorCode, Validate};
+use tencent_im_profile::{
+    AdminForbidType, AllowType as WireAllowType, Gender, PortraitGet, PortraitGetResponse,
+    PortraitSet, ProfileItem, ProfileTag, UserProfile,
+};
 
-const ALLOW_TYPE: &str = "Tag_Profile_IM_AllowType";
-const NICK: &str = "Tag_Profile_IM_Nick";
-
-/// A profile field.
-#[im_item]
-#[derive(Debug, Clone)]
-pub(crate) struct ProfileItem {
-    tag: String,
-    value: serde_json::Value,
-}
-
-/// `portrait_set` body.
-#[im_api(path = "v4/profile/portrait_set", rate = 200, response = Empty)]
-#[derive(Debug, Clone)]
-pub(crate) struct PortraitSet {
-    from_account: String,
-    #[im(rename = "ProfileItem")]
-    items: Vec<ProfileItem>,
-}
-
-/// `portrait_get` body.
-#[im_api(path = "v4/profile/portrait_get", rate = 200)]
-#[derive(Debug, Clone)]
-pub(crate) struct PortraitGet {
-    #[im(rename = "To_Account")]
-    to_accounts: Vec<String>,
-    #[im(rename = "TagList")]
-    tags: Vec<String>,
-}
-
-#[im_item]
-#[derive(Debug)]
-pub(crate) struct UserProfile {
-    to_account: String,
-    #[im(rename = "ProfileItem")]
-    items: Vec<ProfileItem>,
-    result_code: ErrorCode,
-    result_info: String,
-}
-
-#[im_response]
-#[derive(Debug)]
-pub(crate) struct PortraitGetResponse {
-    #[im(rename = "UserProfileItem")]
-    profiles: Vec<UserProfile>,
-    #[im(rename = "Fail_Account")]
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    fail_accounts: Vec<String>,
-}
+use super::{Account, AllowType, Outcome, Refusal, World};
 
 /// The profile service's "bad parameter" code.
 const PROFILE_BAD_PARAMETER: ErrorCode = ErrorCode(40001);
 /// The profile service's "account not found" code.
 const PROFILE_NO_ACCOUNT: ErrorCode = ErrorCode(40003);
 
+/// The profile fields of an account besides those kept on [`Account`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Profile {
+    /// `Tag_Profile_IM_AdminForbidType`.
+    pub(crate) admin_forbid: AdminForbidType,
+    /// The other standard fields and the custom ones, by tag.
+    fields: BTreeMap<String, ProfileItem>,
+}
+
+impl Profile {
+    /// Whether the admin forbids this account to send friend requests.
+    pub(crate) fn forbids_friend_requests(&self) -> bool {
+        self.admin_forbid == AdminForbidType::SendOut
+    }
+}
+
+impl AllowType {
+    fn to_wire(self) -> WireAllowType {
+        match self {
+            AllowType::NeedConfirm => WireAllowType::NeedConfirm,
+            AllowType::AllowAny => WireAllowType::AllowAny,
+            AllowType::DenyAny => WireAllowType::DenyAny,
+        }
+    }
+
+    fn from_wire(value: &WireAllowType) -> Option<AllowType> {
+        match value {
+            WireAllowType::NeedConfirm => Some(AllowType::NeedConfirm),
+            WireAllowType::AllowAny => Some(AllowType::AllowAny),
+            WireAllowType::DenyAny => Some(AllowType::DenyAny),
+            WireAllowType::Other(_) => None,
+        }
+    }
+}
+
+fn bad_parameter(info: impl Into<String>) -> Refusal {
+    Refusal::new(PROFILE_BAD_PARAMETER, info)
+}
+
 impl World {
     pub(crate) fn portrait_set(&mut self, req: PortraitSet) -> Outcome<Empty> {
+        req.validate()
+            .map_err(|err| bad_parameter(format!("Err_Profile_Param: {err}")))?;
+        // Check every field first, then apply them all.
+        let mut allow_type = None;
+        for item in &req.profile_item {
+            match item {
+                ProfileItem::AllowType(value) => {
+                    allow_type = Some(AllowType::from_wire(value).ok_or_else(|| {
+                        bad_parameter(format!("Err_Profile_Bad_AllowType: {value}"))
+                    })?);
+                }
+                ProfileItem::Raw { tag, .. } if !tag.starts_with(ProfileTag::CUSTOM_PREFIX) => {
+                    return Err(bad_parameter(format!(
+                        "Err_Profile_Unknown_Tag: {tag:?} is neither a standard nor a custom \
+                         profile field"
+                    )));
+                }
+                _ => {}
+            }
+        }
         let account = self
             .accounts
             .get_mut(&req.from_account)
             .ok_or_else(|| Refusal::new(PROFILE_NO_ACCOUNT, "Err_Profile_Account_Not_Exist"))?;
-        // Check everything first, then apply.
-        let mut allow = None;
-        let mut nick = None;
-        for item in &req.items {
-            match (item.tag.as_str(), item.value.as_str()) {
-                (ALLOW_TYPE, Some(value)) => {
-                    allow = Some(AllowType::parse(value).ok_or_else(|| {
-                        Refusal::new(
-                            PROFILE_BAD_PARAMETER,
-                            format!("Err_Profile_Bad_AllowType: {value:?}"),
-                        )
-                    })?);
-                }
-                (NICK, Some(value)) => nick = Some(value.to_owned()),
-                (tag, _) => {
-                    return Err(Refusal::new(
-                        PROFILE_BAD_PARAMETER,
-                        format!(
-                            "Err_Profile_Unsupported: the emulator sets {ALLOW_TYPE} and {NICK} \
-                             (strings), not {tag:?}"
-                        ),
-                    ))
+        for item in req.profile_item {
+            match item {
+                ProfileItem::Nick(nick) => account.nick = Some(nick),
+                ProfileItem::Image(url) => account.face_url = Some(url),
+                ProfileItem::AllowType(_) => {}
+                ProfileItem::AdminForbidType(value) => account.profile.admin_forbid = value,
+                other => {
+                    account
+                        .profile
+                        .fields
+                        .insert(other.tag().as_str().to_owned(), other);
                 }
             }
         }
-        if let Some(allow) = allow {
-            account.allow_type = allow;
-        }
-        if nick.is_some() {
-            account.nick = nick;
+        if let Some(allow_type) = allow_type {
+            account.allow_type = allow_type;
         }
         Ok(Empty {})
     }
 
     pub(crate) fn portrait_get(&self, req: PortraitGet) -> Outcome<PortraitGetResponse> {
-        let mut fail_accounts = Vec::new();
-        let profiles = req
-            .to_accounts
-            .into_iter()
-            .map(|to| match self.accounts.get(&to) {
+        req.validate()
+            .map_err(|err| bad_parameter(format!("Err_Profile_Param: {err}")))?;
+        let mut answer = PortraitGetResponse::default();
+        for to in req.to_account {
+            match self.accounts.get(&to) {
                 Some(account) => {
                     let items = req
-                        .tags
+                        .tag_list
                         .iter()
-                        .filter_map(|tag| {
-                            let value = match tag.as_str() {
-                                ALLOW_TYPE => account.allow_type.as_str().to_owned(),
-                                NICK => account.nick.clone().unwrap_or_default(),
-                                _ => return None,
-                            };
-                            Some(ProfileItem {
-                                tag: tag.clone(),
-                                value: value.into(),
-                            })
-                        })
+                        .filter_map(|tag| field_of(account, tag))
                         .collect();
-                    UserProfile {
-                        to_account: to,
-                        items,
-                        result_code: ErrorCode::OK,
-                        result_info: String::new(),
-                    }
+                    answer.user_profile_item.push(UserProfile::new(to, items));
                 }
                 None => {
-                    fail_accounts.push(to.clone());
-                    UserProfile {
-                        to_account: to,
-                        items: Vec::new(),
-                        result_code: PROFILE_NO_ACCOUNT,
-                        result_info: "Err_Profile_Account_Not_Exist".to_owned(),
-                    }
+                    answer.fail_account.push(to.clone());
+                    answer.user_profile_item.push(UserProfile::failed(
+                        to,
+                        PROFILE_NO_ACCOUNT,
+                        "Err_Profile_Account_Not_Exist",
+                    ));
                 }
-            })
-            .collect();
-        Ok(PortraitGetResponse {
-            profiles,
-            fail_accounts,
-        })
+            }
+        }
+        Ok(answer)
     }
+}
+
+/// The value portrait_get answers for `tag`: a standard field always (its default when never
+/// set), a custom field when set, nothing for an unknown tag.
+fn field_of(account: &Account, tag: &ProfileTag) -> Option<ProfileItem> {
+    if let Some(set) = account.profile.fields.get(tag.as_str()) {
+        return Some(set.clone());
+    }
+    Some(match tag.as_str() {
+        "Tag_Profile_IM_Nick" => ProfileItem::Nick(account.nick.clone().unwrap_or_default()),
+        "Tag_Profile_IM_Image" => ProfileItem::Image(account.face_url.clone().unwrap_or_default()),
+        "Tag_Profile_IM_AllowType" => ProfileItem::AllowType(account.allow_type.to_wire()),
+        "Tag_Profile_IM_AdminForbidType" => {
+            ProfileItem::AdminForbidType(account.profile.admin_forbid.clone())
+        }
+        "Tag_Profile_IM_Gender" => ProfileItem::Gender(Gender::Unknown),
+        "Tag_Profile_IM_Location" => ProfileItem::Location(String::new()),
+        "Tag_Profile_IM_SelfSignature" => ProfileItem::SelfSignature(String::new()),
+        "Tag_Profile_IM_BirthDay" => ProfileItem::BirthDay(0),
+        "Tag_Profile_IM_Language" => ProfileItem::Language(0),
+        "Tag_Profile_IM_MsgSettings" => ProfileItem::MsgSettings(0),
+        "Tag_Profile_IM_Level" => ProfileItem::Level(0),
+        "Tag_Profile_IM_Role" => ProfileItem::Role(0),
+        _ => return None,
+    })
+}
+
+/// The profile fields follow_get shows of an account: the nickname and avatar when set, its
+/// `AllowType`, and every other field it has set, custom ones included.
+pub(crate) fn shown_in_lists(account: &Account) -> Vec<ProfileItem> {
+    let mut items = Vec::with_capacity(account.profile.fields.len() + 3);
+    if let Some(nick) = &account.nick {
+        items.push(ProfileItem::Nick(nick.clone()));
+    }
+    if let Some(url) = &account.face_url {
+        items.push(ProfileItem::Image(url.clone()));
+    }
+    items.push(ProfileItem::AllowType(account.allow_type.to_wire()));
+    items.extend(account.profile.fields.values().cloned());
+    items
 }
