@@ -66,6 +66,7 @@ mod import;
 mod input;
 mod lines;
 mod report;
+mod shard;
 
 pub use checkpoint::{Checkpoint, Progress};
 pub use error::Error;
@@ -73,3 +74,4 @@ pub use import::{Counts, FailedAccount, Importer, Options, Stats, Survey};
 pub use input::{read, BadLine, Format, Line, Relation, Relations, DEFAULT_ADD_SOURCE};
 pub use lines::{LineSet, LineTooLarge};
 pub use report::Report;
+pub use shard::{Shard, ShardError};
