@@ -339,6 +339,73 @@ mod tests {
     }
 
     #[test]
+    fn a_log_belongs_to_its_shard_and_input() {
+        let dir = std::env::temp_dir().join(format!("im-bulk-scoped-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let input = dir.join("relations.csv");
+        std::fs::write(&input, "from,to\nalice,bob\n").unwrap();
+        let shard = Shard::new(2, 4).unwrap();
+        let path = Checkpoint::default_path_for(&input, shard);
+        assert!(
+            path.ends_with("relations.csv.shard-2-of-4.checkpoint"),
+            "{path:?}"
+        );
+        assert_eq!(
+            Checkpoint::default_path_for(&input, Shard::ALL),
+            Checkpoint::default_path(&input)
+        );
+
+        let (checkpoint, _) = Checkpoint::open_for(&path, false, &input, shard).unwrap();
+        checkpoint.record("D", &[2]).unwrap();
+        drop(checkpoint);
+        let log = std::fs::read_to_string(&path).unwrap();
+        assert!(log.starts_with("S 2/4\nI 18:"), "{log}");
+
+        // The same shard and input resume; the log is not headed twice.
+        let (_, progress) = Checkpoint::open_for(&path, true, &input, shard).unwrap();
+        assert!(progress.done.contains(2));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), log);
+
+        let other = Shard::new(1, 4).unwrap();
+        let err = Checkpoint::open_for(&path, true, &input, other).unwrap_err();
+        assert!(
+            matches!(&err, Error::CheckpointMismatch { what: "shard", .. }),
+            "{err:?}"
+        );
+        let text = err.to_string();
+        assert!(text.contains("shard 2/4, not 1/4"), "{text}");
+
+        // An input changed since (its line numbers may have moved) is another input.
+        std::fs::write(&input, "from,to\nalice,bob\nbob,carol\n").unwrap();
+        let err = Checkpoint::open_for(&path, true, &input, shard).unwrap_err();
+        assert!(
+            matches!(&err, Error::CheckpointMismatch { what: "input", .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("without --resume"), "{err}");
+        // Starting afresh is always possible.
+        Checkpoint::open_for(&path, false, &input, shard).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn later_records_replace_earlier_ones() {
+        let dir = std::env::temp_dir().join(format!("im-bulk-records-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("log.checkpoint");
+        // 1-5 sent; 1 done, 2 refused, 3 invalid, 4 to send again, 5 unknown; then 4 sent
+        // again by a resumed run and done.
+        std::fs::write(&path, "P 1-5\nD 1\nF 2\nV 3\nT 4\nP 4\nD 4\nV 9\n").unwrap();
+        let (_, progress) = Checkpoint::open(&path, true).unwrap();
+        let has = |set: &LineSet| (1..=9).filter(|l| set.contains(*l)).collect::<Vec<_>>();
+        assert_eq!(has(&progress.done), [1, 4]);
+        assert_eq!(has(&progress.refused), [2]);
+        assert_eq!(has(&progress.invalid), [3, 9]);
+        assert_eq!(has(&progress.uncertain), [5]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn an_unusable_log_is_named() {
         let err = Checkpoint::open(Path::new("/nonexistent/dir/x.checkpoint"), false).unwrap_err();
         assert!(matches!(err, Error::Checkpoint { .. }), "{err:?}");
