@@ -70,6 +70,17 @@ pub enum Error {
         /// What this run has.
         given: String,
     },
+    /// The input names more distinct accounts than one run keeps track of (4 GiB of UserIDs,
+    /// over 100 million accounts).
+    #[error(
+        "{} names more distinct accounts than one run keeps track of (4 GiB of UserIDs): split \
+         the import with --shard",
+        path.display()
+    )]
+    TooManyAccounts {
+        /// The input file.
+        path: PathBuf,
+    },
     /// The failure report could not be written.
     #[error("cannot write the failure report {}: {source}", path.display())]
     Report {

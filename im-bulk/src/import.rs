@@ -1,12 +1,13 @@
 //! The [`Importer`]: accounts first, then friends.
 //!
-//! Memory: the accounts phase keeps the set of distinct UserIDs (about 40 bytes plus the ID per
-//! account), and imports them while the input is still being read; the friends phase keeps at
-//! most [`Options::buffer_budget`] relations waiting to be grouped into requests, a bounded
-//! queue per worker, and a bit per input line for resume. Nothing grows with the number of
-//! relations beyond that bit.
+//! Memory: the accounts phase keeps the set of distinct UserIDs of the shard (the ID's bytes
+//! plus about 6 bytes per account, in one buffer and a table of offsets), and imports them
+//! while the input is still being read; the friends phase keeps at most
+//! [`Options::buffer_budget`] relations waiting to be grouped into requests, at most
+//! [`Options::concurrency`] requests of up to 1000 relations, and a bit per input line and
+//! outcome for resume. Nothing grows with the number of relations beyond those bits.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -22,6 +23,7 @@ use tokio::sync::mpsc;
 
 use crate::input::read;
 use crate::report::{Outcome, Subject};
+use crate::seen::SeenIds;
 use crate::{Checkpoint, Error, Format, Line, Progress, Relation, Report, Shard};
 
 /// Counters of a run, updated while it runs ([`Importer::stats`]).
@@ -290,7 +292,7 @@ impl Importer {
         let path = path.to_owned();
         let shard = self.options.shard;
         let reader = tokio::task::spawn_blocking(move || -> Result<Survey, Error> {
-            let mut seen: HashSet<Box<str>> = HashSet::new();
+            let mut seen = SeenIds::new();
             let mut survey = Survey::default();
             let mut batch = Vec::with_capacity(MAX_ACCOUNTS_PER_REQUEST);
             for line in read(&path, format)? {
@@ -309,9 +311,10 @@ impl Importer {
                         &tencent_im_core::FieldPath::ROOT.field("UserID"),
                     )
                     .is_ok()
-                        && !seen.contains(id)
+                        && seen
+                            .insert(id)
+                            .map_err(|_| Error::TooManyAccounts { path: path.clone() })?
                     {
-                        seen.insert(Box::from(id));
                         batch.push(id.to_owned());
                         if batch.len() == MAX_ACCOUNTS_PER_REQUEST {
                             let full = std::mem::replace(

@@ -66,6 +66,7 @@ mod import;
 mod input;
 mod lines;
 mod report;
+mod seen;
 mod shard;
 
 pub use checkpoint::{Checkpoint, Progress};
