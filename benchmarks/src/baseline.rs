@@ -2,6 +2,8 @@
 //! structs, one parse — as the yardstick the SDK is measured against (`benches/call_cost.rs`,
 //! `cost_probe`, `loopback_bench`).
 
+pub mod redis_server;
+
 use serde::{Deserialize, Serialize};
 use tencent_im::friends::{FriendImport, FriendImportItem, FriendImportResponse};
 use tencent_im::usersig::UserSigSigner;

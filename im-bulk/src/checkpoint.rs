@@ -2,11 +2,23 @@
 //!
 //! One record per line, `KIND RANGES`, flushed as written:
 //!
+//! - `S 2/4`: the log belongs to this [`Shard`] of the input (first line of a log);
+//! - `I 1234:89abcdef01234567`: the input it belongs to: its length in bytes and the 64-bit
+//!   FNV-1a hash of its content (second line);
 //! - `P 1-3,7`: friend_import about to be sent for these input lines;
-//! - `D 1-3,7`: these input lines are handled (imported, failed, reported or skipped);
+//! - `D 1-3,7`: these relations are on the service (imported, present, or found by a check);
+//! - `F 1-3,7`: the service refused these relations: not sent again, counted failed again;
+//! - `V 1-3,7`: these lines are invalid (unreadable, breaking a documented limit, or
+//!   `Invalid_Account`): not sent again, counted invalid again;
+//! - `T 1-3,7`: these relations are not on the service after a call that failed (the client's
+//!   retries spent, friend_check confirming they are missing): sent again by a resumed run;
 //! - `a 4`: multiaccount_import about to be sent for this account chunk (100 accounts each, in
-//!   order of first appearance in the input);
+//!   order of first appearance in the shard's relations);
 //! - `A 4`: this account chunk is handled.
+//!
+//! A relation whose outcome stays unknown keeps its `P` alone, so a resumed run checks it with
+//! friend_check and sends it again when it is missing. A later record of a line replaces what
+//! an earlier one said of it.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
@@ -14,16 +26,23 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use crate::lines::{decode_ranges, encode_ranges, RangeError};
-use crate::{Error, LineSet};
+use crate::shard::{fnv1a64, fnv1a64_continue};
+use crate::{Error, LineSet, Shard};
 
 /// What an earlier, interrupted run finished.
 #[derive(Debug, Default)]
 pub struct Progress {
-    /// Relations whose request was answered (imported, failed or skipped).
+    /// Relations on the service (imported, present, or found by the check of an interrupted
+    /// request).
     pub done: LineSet,
-    /// Relations whose request went out without an answer being recorded: the service may or
-    /// may not have applied them, so they are checked before being sent again.
+    /// Relations whose request went out without a settled outcome being recorded (the run
+    /// stopped, or neither the answer nor friend_check could tell): the service may or may not
+    /// hold them, so they are checked before being sent again.
     pub uncertain: LineSet,
+    /// Relations the service refused: reported by the run that met them, not sent again.
+    pub refused: LineSet,
+    /// Lines found invalid: reported by the run that met them, never sent.
+    pub invalid: LineSet,
     /// Account chunks answered.
     pub account_chunks_done: LineSet,
     /// Account chunks sent without a recorded answer.
@@ -47,10 +66,70 @@ impl Checkpoint {
         path.into()
     }
 
+    /// The default place of a shard's log: the input's path with `.checkpoint` appended for
+    /// the whole input, `.shard-K-of-N.checkpoint` for a shard.
+    pub fn default_path_for(input: &Path, shard: Shard) -> PathBuf {
+        if shard.is_all() {
+            return Checkpoint::default_path(input);
+        }
+        let mut path = input.to_owned().into_os_string();
+        path.push(format!(
+            ".shard-{}-of-{}.checkpoint",
+            shard.number(),
+            shard.count()
+        ));
+        path.into()
+    }
+
+    /// Opens the log of `shard` of `input`: as [`Checkpoint::open`], and a new log starts with
+    /// the shard and a fingerprint of the input (its length and content hash). Resuming from a
+    /// log written for another shard or another input (or an input changed since, whose line
+    /// numbers may have moved) is [`Error::CheckpointMismatch`]; a log without them (written
+    /// by [`Checkpoint::open`]) is taken as it is.
+    pub fn open_for(
+        path: &Path,
+        resume: bool,
+        input: &Path,
+        shard: Shard,
+    ) -> Result<(Checkpoint, Progress), Error> {
+        let fingerprint = fingerprint(input)?;
+        let expected = [("S", shard.to_string()), ("I", fingerprint)];
+        let (checkpoint, progress, headers) = Checkpoint::open_inner(path, resume)?;
+        for (kind, given) in &expected {
+            if let Some((_, recorded)) = headers.iter().find(|(k, _)| k == kind) {
+                if recorded != given {
+                    return Err(Error::CheckpointMismatch {
+                        path: path.to_owned(),
+                        what: if *kind == "S" { "shard" } else { "input" },
+                        recorded: recorded.clone(),
+                        given: given.clone(),
+                    });
+                }
+            }
+        }
+        if headers.is_empty() {
+            for (kind, value) in &expected {
+                checkpoint.write_line(&format!("{kind} {value}"))?;
+            }
+        }
+        Ok((checkpoint, progress))
+    }
+
     /// Opens the log, reading what it holds when `resume` is set and starting it afresh
-    /// otherwise. Resuming without a log starts from nothing.
+    /// otherwise. Resuming without a log starts from nothing. The log is not tied to an input
+    /// or a shard: [`Checkpoint::open_for`] checks both.
     pub fn open(path: &Path, resume: bool) -> Result<(Checkpoint, Progress), Error> {
+        Checkpoint::open_inner(path, resume).map(|(checkpoint, progress, _)| (checkpoint, progress))
+    }
+
+    /// The log, what it says was done, and its `S` / `I` records.
+    #[allow(clippy::type_complexity)]
+    fn open_inner(
+        path: &Path,
+        resume: bool,
+    ) -> Result<(Checkpoint, Progress, Vec<(String, String)>), Error> {
         let mut progress = Progress::default();
+        let mut headers = Vec::new();
         if resume {
             match File::open(path) {
                 Ok(file) => {
@@ -60,10 +139,29 @@ impl Checkpoint {
                             continue;
                         };
                         let decoded = match kind {
-                            "P" => decode_ranges(ranges, |l| progress.uncertain.insert(l)),
+                            "S" | "I" => {
+                                headers.push((kind.to_owned(), ranges.trim().to_owned()));
+                                Ok(())
+                            }
+                            "P" => decode_ranges(ranges, |l| {
+                                progress.forget(l);
+                                progress.uncertain.insert(l)
+                            }),
                             "D" => decode_ranges(ranges, |l| {
-                                progress.uncertain.remove(l);
+                                progress.forget(l);
                                 progress.done.insert(l)
+                            }),
+                            "F" => decode_ranges(ranges, |l| {
+                                progress.forget(l);
+                                progress.refused.insert(l)
+                            }),
+                            "V" => decode_ranges(ranges, |l| {
+                                progress.forget(l);
+                                progress.invalid.insert(l)
+                            }),
+                            "T" => decode_ranges(ranges, |l| {
+                                progress.forget(l);
+                                Ok(())
                             }),
                             "a" => decode_ranges(ranges, |c| {
                                 progress.account_chunks_uncertain.insert(c)
@@ -121,6 +219,7 @@ impl Checkpoint {
                 file: Mutex::new(file),
             },
             progress,
+            headers,
         ))
     }
 
@@ -132,11 +231,45 @@ impl Checkpoint {
     pub(crate) fn record(&self, kind: &str, lines: &[u64]) -> Result<(), Error> {
         let mut sorted = lines.to_vec();
         sorted.sort_unstable();
+        self.write_line(&format!("{kind} {}", encode_ranges(&sorted)))
+    }
+
+    fn write_line(&self, line: &str) -> Result<(), Error> {
         let mut file = self.file.lock().unwrap_or_else(PoisonError::into_inner);
-        writeln!(file, "{kind} {}", encode_ranges(&sorted))
+        writeln!(file, "{line}")
             .and_then(|()| file.flush())
             .map_err(Error::checkpoint(&self.path))
     }
+}
+
+impl Progress {
+    /// Drops whatever an earlier record said of `line`.
+    fn forget(&mut self, line: u64) {
+        self.uncertain.remove(line);
+        self.done.remove(line);
+        self.refused.remove(line);
+        self.invalid.remove(line);
+    }
+}
+
+/// `LENGTH:HASH`: the input's length in bytes and the 64-bit FNV-1a hash of its content.
+fn fingerprint(input: &Path) -> Result<String, Error> {
+    use std::io::Read;
+    let mut file = File::open(input).map_err(Error::input(input))?;
+    let mut buffer = vec![0u8; 1 << 16];
+    let (mut length, mut hash) = (0u64, fnv1a64(b""));
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                length += n as u64;
+                hash = fnv1a64_continue(hash, &buffer[..n]);
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(Error::input(input)(err)),
+        }
+    }
+    Ok(format!("{length}:{hash:016x}"))
 }
 
 fn ends_without_newline(path: &Path) -> io::Result<bool> {
@@ -202,6 +335,73 @@ mod tests {
         assert!(std::fs::read_to_string(&path)
             .unwrap()
             .ends_with("99999999999\n"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_log_belongs_to_its_shard_and_input() {
+        let dir = std::env::temp_dir().join(format!("im-bulk-scoped-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let input = dir.join("relations.csv");
+        std::fs::write(&input, "from,to\nalice,bob\n").unwrap();
+        let shard = Shard::new(2, 4).unwrap();
+        let path = Checkpoint::default_path_for(&input, shard);
+        assert!(
+            path.ends_with("relations.csv.shard-2-of-4.checkpoint"),
+            "{path:?}"
+        );
+        assert_eq!(
+            Checkpoint::default_path_for(&input, Shard::ALL),
+            Checkpoint::default_path(&input)
+        );
+
+        let (checkpoint, _) = Checkpoint::open_for(&path, false, &input, shard).unwrap();
+        checkpoint.record("D", &[2]).unwrap();
+        drop(checkpoint);
+        let log = std::fs::read_to_string(&path).unwrap();
+        assert!(log.starts_with("S 2/4\nI 18:"), "{log}");
+
+        // The same shard and input resume; the log is not headed twice.
+        let (_, progress) = Checkpoint::open_for(&path, true, &input, shard).unwrap();
+        assert!(progress.done.contains(2));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), log);
+
+        let other = Shard::new(1, 4).unwrap();
+        let err = Checkpoint::open_for(&path, true, &input, other).unwrap_err();
+        assert!(
+            matches!(&err, Error::CheckpointMismatch { what: "shard", .. }),
+            "{err:?}"
+        );
+        let text = err.to_string();
+        assert!(text.contains("shard 2/4, not 1/4"), "{text}");
+
+        // An input changed since (its line numbers may have moved) is another input.
+        std::fs::write(&input, "from,to\nalice,bob\nbob,carol\n").unwrap();
+        let err = Checkpoint::open_for(&path, true, &input, shard).unwrap_err();
+        assert!(
+            matches!(&err, Error::CheckpointMismatch { what: "input", .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("without --resume"), "{err}");
+        // Starting afresh is always possible.
+        Checkpoint::open_for(&path, false, &input, shard).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn later_records_replace_earlier_ones() {
+        let dir = std::env::temp_dir().join(format!("im-bulk-records-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("log.checkpoint");
+        // 1-5 sent; 1 done, 2 refused, 3 invalid, 4 to send again, 5 unknown; then 4 sent
+        // again by a resumed run and done.
+        std::fs::write(&path, "P 1-5\nD 1\nF 2\nV 3\nT 4\nP 4\nD 4\nV 9\n").unwrap();
+        let (_, progress) = Checkpoint::open(&path, true).unwrap();
+        let has = |set: &LineSet| (1..=9).filter(|l| set.contains(*l)).collect::<Vec<_>>();
+        assert_eq!(has(&progress.done), [1, 4]);
+        assert_eq!(has(&progress.refused), [2]);
+        assert_eq!(has(&progress.invalid), [3, 9]);
+        assert_eq!(has(&progress.uncertain), [5]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

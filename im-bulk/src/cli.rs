@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tencent_im_core::Client;
 
-use crate::{Checkpoint, Counts, Error, Format, Importer, Options, Report};
+use crate::{Checkpoint, Counts, Error, Format, Importer, Options, Report, Shard};
 
 /// The exit status and what it means, as `--help` shows it.
 const EXIT_CODES: &str = "\
@@ -22,7 +22,8 @@ Exit status:
      or a remote app without --yes
   2  the command line is wrong
   3  the import ran to the end, but some relations failed, are invalid, or their outcome is
-     unknown: see the summary and the report (which can be mended and fed back as --input)
+     unknown: see the summary and the report (which can be mended and fed back as --input).
+     A resumed run counts the relations an earlier run reported as refused or invalid too.
 
 Logging: RUST_LOG (default `warn`, which shows each retried call; `debug` shows every call).";
 
@@ -52,9 +53,17 @@ pub struct Args {
     /// Continue an interrupted run from its checkpoint.
     #[arg(long)]
     pub resume: bool,
-    /// The checkpoint log (default: INPUT.checkpoint).
+    /// The checkpoint log (default: INPUT.checkpoint, or INPUT.shard-K-of-N.checkpoint with
+    /// --shard). It records the shard and the input: resuming with others is refused.
     #[arg(long)]
     pub checkpoint: Option<PathBuf>,
+    /// Import only shard K of N (1 <= K <= N): the relations whose From_Account falls in it by
+    /// a stable hash (64-bit FNV-1a of the UserID, modulo N, plus 1) and the accounts they
+    /// name. N processes with --shard 1/N to N/N, each with its own checkpoint and report,
+    /// import the whole input; give them one rate budget (IM_RATE_REDIS_URL). Unreadable lines
+    /// are reported by shard 1.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
     /// Requests in flight at once (one user's requests are always sent one after another).
     #[arg(long, default_value_t = 16)]
     pub concurrency: usize,
@@ -67,11 +76,17 @@ pub struct Args {
 }
 
 impl Args {
-    /// The checkpoint log: `--checkpoint`, else the input's path + `.checkpoint`.
+    /// The checkpoint log: `--checkpoint`, else the input's path + `.checkpoint` (the whole
+    /// input) or + `.shard-K-of-N.checkpoint`.
     pub fn checkpoint_path(&self) -> PathBuf {
         self.checkpoint
             .clone()
-            .unwrap_or_else(|| Checkpoint::default_path(&self.input))
+            .unwrap_or_else(|| Checkpoint::default_path_for(&self.input, self.shard()))
+    }
+
+    /// `--shard`, or the whole input.
+    pub fn shard(&self) -> Shard {
+        self.shard.unwrap_or(Shard::ALL)
     }
 }
 
@@ -140,19 +155,30 @@ pub async fn run(client: Client, args: &Args) -> Result<Counts, Error> {
     let format = Format::detect(&args.input)?;
     // Opens the input and reads a CSV header, then lets go: the passes open it again.
     drop(crate::read(&args.input, format)?);
-    let report = Report::open(args.report.as_deref(), args.resume)?;
+    let shard = args.shard();
     let checkpoint_path = args.checkpoint_path();
-    let (checkpoint, progress) = Checkpoint::open(&checkpoint_path, args.resume)?;
+    let (checkpoint, progress) =
+        Checkpoint::open_for(&checkpoint_path, args.resume, &args.input, shard)?;
+    let report = Report::open(args.report.as_deref(), args.resume)?;
+    if !shard.is_all() {
+        eprintln!(
+            "Shard {shard}: the relations whose From_Account falls in it, checkpoint {}",
+            checkpoint_path.display()
+        );
+    }
     if args.resume {
         eprintln!(
-            "Resuming: {} relations done, {} to check, from {}",
+            "Resuming: {} relations done, {} refused and {} invalid before, {} to check, from {}",
             progress.done.len(),
+            progress.refused.len(),
+            progress.invalid.len(),
             progress.uncertain.len(),
             checkpoint_path.display()
         );
     }
     let options = Options {
         concurrency: args.concurrency.max(1),
+        shard,
         ..Options::default()
     };
     let importer = Arc::new(Importer::new(client, checkpoint, report, progress, options));
@@ -191,7 +217,11 @@ pub async fn run(client: Client, args: &Args) -> Result<Counts, Error> {
 
     let elapsed = started.elapsed();
     let counts = importer.stats().snapshot();
-    println!("Summary");
+    if shard.is_all() {
+        println!("Summary");
+    } else {
+        println!("Summary of shard {shard}");
+    }
     println!("  imported   {}", counts.imported);
     println!(
         "  present    {}   (on the service, confirmed by friend_check: there already, or \
@@ -205,6 +235,13 @@ pub async fn run(client: Client, args: &Args) -> Result<Counts, Error> {
         counts.unknown
     );
     println!("  skipped    {}   (done by an earlier run)", counts.skipped);
+    if counts.reported_before > 0 {
+        println!(
+            "  before     {}   (of failed and invalid: reported by an earlier run, not sent \
+             again; see that run's report)",
+            counts.reported_before
+        );
+    }
     println!("  elapsed    {:.1} s", elapsed.as_secs_f64());
     println!(
         "  calls      {} ({:.1} per second)",

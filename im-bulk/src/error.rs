@@ -52,6 +52,35 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// `--resume` met a checkpoint log written for another shard or another input (or for the
+    /// input before it changed: its line numbers may have moved). Resuming from it would skip
+    /// relations that were never sent, or send others twice.
+    #[error(
+        "the checkpoint log {} was written for {what} {recorded}, not {given}: resume with the \
+         same input and --shard, pass another --checkpoint, or start afresh without --resume",
+        path.display()
+    )]
+    CheckpointMismatch {
+        /// The checkpoint log.
+        path: PathBuf,
+        /// `"shard"` or `"input"`.
+        what: &'static str,
+        /// What the log records: the shard (`K/N`), or the input's `LENGTH:HASH`.
+        recorded: String,
+        /// What this run has.
+        given: String,
+    },
+    /// The input names more distinct accounts than one run keeps track of (4 GiB of UserIDs,
+    /// over 100 million accounts).
+    #[error(
+        "{} names more distinct accounts than one run keeps track of (4 GiB of UserIDs): split \
+         the import with --shard",
+        path.display()
+    )]
+    TooManyAccounts {
+        /// The input file.
+        path: PathBuf,
+    },
     /// The failure report could not be written.
     #[error("cannot write the failure report {}: {source}", path.display())]
     Report {

@@ -1,12 +1,13 @@
 //! The [`Importer`]: accounts first, then friends.
 //!
-//! Memory: the accounts phase keeps the set of distinct UserIDs (about 40 bytes plus the ID per
-//! account), and imports them while the input is still being read; the friends phase keeps at
-//! most [`Options::buffer_budget`] relations waiting to be grouped into requests, a bounded
-//! queue per worker, and a bit per input line for resume. Nothing grows with the number of
-//! relations beyond that bit.
+//! Memory: the accounts phase keeps the set of distinct UserIDs of the shard (the ID's bytes
+//! plus about 6 bytes per account, in one buffer and a table of offsets), and imports them
+//! while the input is still being read; the friends phase keeps at most
+//! [`Options::buffer_budget`] relations waiting to be grouped into requests, at most
+//! [`Options::concurrency`] requests of up to 1000 relations, and a bit per input line and
+//! outcome for resume. Nothing grows with the number of relations beyond those bits.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -22,7 +23,8 @@ use tokio::sync::mpsc;
 
 use crate::input::read;
 use crate::report::{Outcome, Subject};
-use crate::{Checkpoint, Error, Format, Line, Progress, Relation, Report};
+use crate::seen::SeenIds;
+use crate::{Checkpoint, Error, Format, Line, Progress, Relation, Report, Shard};
 
 /// Counters of a run, updated while it runs ([`Importer::stats`]).
 #[derive(Debug, Default)]
@@ -33,6 +35,7 @@ pub struct Stats {
     unknown: AtomicU64,
     invalid: AtomicU64,
     skipped: AtomicU64,
+    reported_before: AtomicU64,
     calls: AtomicU64,
     accounts: AtomicU64,
 }
@@ -60,6 +63,11 @@ pub struct Counts {
     /// Relations done by an earlier run (per the checkpoint), or found on the service by the
     /// check of an interrupted run's requests.
     pub skipped: u64,
+    /// Of `failed` and `invalid`: relations an earlier run of the checkpoint reported as
+    /// refused or invalid. They are not sent again and not reported again (the earlier run's
+    /// report lines, with the service's codes, stand), but they still count: a resumed run
+    /// does not pass them off as done.
+    pub reported_before: u64,
     /// Calls made.
     pub calls: u64,
     /// Accounts imported or confirmed.
@@ -94,6 +102,7 @@ impl Stats {
             invalid: get(&self.invalid),
             unknown: get(&self.unknown),
             skipped: get(&self.skipped),
+            reported_before: get(&self.reported_before),
             calls: get(&self.calls),
             accounts: get(&self.accounts),
         }
@@ -194,6 +203,9 @@ pub struct Options {
     pub concurrency: usize,
     /// Relations held while grouping them by user; past it the largest groups are sent early.
     pub buffer_budget: usize,
+    /// The part of the input this importer handles: the relations whose `From_Account` falls
+    /// in it, and the accounts they name. [`Shard::ALL`] by default.
+    pub shard: Shard,
 }
 
 impl Default for Options {
@@ -201,6 +213,7 @@ impl Default for Options {
         Self {
             concurrency: 16,
             buffer_budget: 50_000,
+            shard: Shard::ALL,
         }
     }
 }
@@ -214,12 +227,13 @@ pub struct FailedAccount {
     pub reason: String,
 }
 
-/// What the first pass over the input found.
+/// What the first pass over the input found, in the importer's [`Shard`].
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Survey {
-    /// Lines that are relations, readable or not.
+    /// Lines that are relations of the shard, readable or not (unreadable lines belong to
+    /// shard 1).
     pub relations: u64,
-    /// Distinct valid UserIDs.
+    /// Distinct valid UserIDs those relations name.
     pub accounts: u64,
 }
 
@@ -276,22 +290,31 @@ impl Importer {
     ) -> Result<(Survey, Vec<FailedAccount>), Error> {
         let (tx, rx) = mpsc::channel::<Vec<String>>(self.options.concurrency.max(1) * 2);
         let path = path.to_owned();
+        let shard = self.options.shard;
         let reader = tokio::task::spawn_blocking(move || -> Result<Survey, Error> {
-            let mut seen: HashSet<Box<str>> = HashSet::new();
+            let mut seen = SeenIds::new();
             let mut survey = Survey::default();
             let mut batch = Vec::with_capacity(MAX_ACCOUNTS_PER_REQUEST);
-            for relation in read(&path, format)? {
+            for line in read(&path, format)? {
+                let relation = match line? {
+                    Ok(relation) if shard.contains(&relation.from) => relation,
+                    Ok(_) => continue,
+                    Err(_) => {
+                        survey.relations += u64::from(shard.number() == 1);
+                        continue;
+                    }
+                };
                 survey.relations += 1;
-                let Ok(relation) = relation? else { continue };
                 for id in [relation.from.as_str(), relation.item.to_account.as_str()] {
                     if tencent_im_core::check::user_id(
                         id,
                         &tencent_im_core::FieldPath::ROOT.field("UserID"),
                     )
                     .is_ok()
-                        && !seen.contains(id)
+                        && seen
+                            .insert(id)
+                            .map_err(|_| Error::TooManyAccounts { path: path.clone() })?
                     {
-                        seen.insert(Box::from(id));
                         batch.push(id.to_owned());
                         if batch.len() == MAX_ACCOUNTS_PER_REQUEST {
                             let full = std::mem::replace(
@@ -424,29 +447,30 @@ impl Importer {
 
         let mut buffers: HashMap<String, Vec<Relation>> = HashMap::new();
         let mut buffered = 0usize;
+        let shard = self.options.shard;
         while let Some(batch) = rx.recv().await {
             for next in batch {
                 let relation = match next {
-                    Ok(relation) => relation,
+                    Ok(relation) if shard.contains(&relation.from) => relation,
+                    Ok(_) => continue,
+                    // An unreadable line has no From_Account: shard 1 handles it.
+                    Err(_) if shard.number() != 1 => continue,
                     Err(bad) => {
-                        if self.progress.done.contains(bad.line) {
-                            Stats::add(&self.stats.skipped, 1);
-                        } else {
-                            self.report.write(
+                        if !self.settled_before(bad.line) {
+                            self.write_report(
                                 bad.line,
                                 Outcome::Invalid,
                                 Subject::Text(&bad.text),
                                 None,
                                 &bad.message,
                             )?;
-                            self.checkpoint.record("D", &[bad.line])?;
+                            self.checkpoint.record("V", &[bad.line])?;
                             Stats::add(&self.stats.invalid, 1);
                         }
                         continue;
                     }
                 };
-                if self.progress.done.contains(relation.line) {
-                    Stats::add(&self.stats.skipped, 1);
+                if self.settled_before(relation.line) {
                     continue;
                 }
                 let root = tencent_im_core::FieldPath::ROOT;
@@ -456,14 +480,14 @@ impl Importer {
                     })
                     .err();
                 if let Some(err) = invalid {
-                    self.report.write(
+                    self.write_report(
                         relation.line,
                         Outcome::Invalid,
                         Subject::Relation(&relation.from, &relation.item),
                         None,
                         &err.to_string(),
                     )?;
-                    self.checkpoint.record("D", &[relation.line])?;
+                    self.checkpoint.record("V", &[relation.line])?;
                     Stats::add(&self.stats.invalid, 1);
                     continue;
                 }
@@ -503,6 +527,41 @@ impl Importer {
         }
         scheduler.finish().await?;
         self.report.flush()
+    }
+
+    /// Whether an earlier run settled `line` for good, counting it as that run left it: on
+    /// the service (skipped), refused (failed) or invalid. Relations whose outcome was unknown
+    /// or whose call failed are not settled: they are checked and sent again.
+    fn settled_before(&self, line: u64) -> bool {
+        let progress = &self.progress;
+        let counter = if progress.done.contains(line) {
+            &self.stats.skipped
+        } else if progress.refused.contains(line) {
+            &self.stats.failed
+        } else if progress.invalid.contains(line) {
+            &self.stats.invalid
+        } else {
+            return false;
+        };
+        Stats::add(counter, 1);
+        if !progress.done.contains(line) {
+            Stats::add(&self.stats.reported_before, 1);
+        }
+        true
+    }
+
+    /// Writes a report line; `info` may quote the server, so it is scrubbed of the client's
+    /// secret key and UserSig first.
+    fn write_report(
+        &self,
+        line: u64,
+        outcome: Outcome,
+        subject: Subject<'_>,
+        code: Option<ErrorCode>,
+        info: &str,
+    ) -> Result<(), Error> {
+        self.report
+            .write(line, outcome, subject, code, &self.client.scrub(info))
     }
 
     /// What friend_check says of `from`'s relations to `to` now: `Some(true)` held,
@@ -575,6 +634,8 @@ impl Importer {
         self.checkpoint.record("P", &lines)?;
         let request = FriendImport::new(&from, items);
         Stats::add(&self.stats.calls, 1);
+        // The lines that are not on the service, and how the log records them.
+        let mut not_done: HashMap<u64, Record> = HashMap::new();
         // Items whose answer does not settle whether the service holds them: friend_check
         // decides.
         let mut unclear: Vec<(u64, &FriendImportItem, Unclear)> = Vec::new();
@@ -588,13 +649,14 @@ impl Importer {
                         Stats::add(&self.stats.imported, 1);
                     } else if response.invalid_accounts.contains(&item.to_account) {
                         Stats::add(&self.stats.invalid, 1);
-                        self.report.write(
+                        self.write_report(
                             *line,
                             Outcome::Invalid,
                             subject,
                             Some(result.result_code),
                             &result.result_info,
                         )?;
+                        not_done.insert(*line, Record::Invalid);
                     } else if result.result_code == ErrorCode::SNS_BAD_PARAMETER {
                         // 30001 is "already a friend" as well as a bad parameter: present
                         // before this run, or made by an attempt whose answer was lost (the
@@ -606,13 +668,20 @@ impl Importer {
                         ));
                     } else {
                         Stats::add(&self.stats.failed, 1);
-                        self.report.write(
+                        self.write_report(
                             *line,
                             Outcome::Failed,
                             subject,
                             Some(result.result_code),
                             &result.result_info,
                         )?;
+                        // A transient code (internal error, overload) may pass next time.
+                        let record = if result.result_code.is_retryable() {
+                            Record::Retry
+                        } else {
+                            Record::Refused
+                        };
+                        not_done.insert(*line, record);
                     }
                 }
                 // Items the answer did not cover (a malformed answer): nothing is known.
@@ -634,13 +703,14 @@ impl Importer {
                 let text = err.to_string();
                 for (line, item) in lines.iter().zip(&request.items) {
                     Stats::add(&self.stats.failed, 1);
-                    self.report.write(
+                    self.write_report(
                         *line,
                         Outcome::Failed,
                         Subject::Relation(&from, item),
                         err.code(),
                         &text,
                     )?;
+                    not_done.insert(*line, Record::Refused);
                 }
             }
             // Lost answers, timeouts, 5xx, transient codes, after the client's retries: the
@@ -652,12 +722,28 @@ impl Importer {
                 }
             }
         }
-        let unknown = self.settle(&from, unclear).await?;
-        // Unknown relations stay uncertain in the log, so that `--resume` checks them again.
+        self.settle(&from, unclear, &mut not_done).await?;
+        for record in [Record::Refused, Record::Invalid, Record::Retry] {
+            let kind = match record {
+                Record::Refused => "F",
+                Record::Invalid => "V",
+                Record::Retry => "T",
+                // Unknown relations keep their `P`, so that `--resume` checks them again.
+                Record::Unknown => continue,
+            };
+            let these: Vec<u64> = not_done
+                .iter()
+                .filter(|(_, r)| **r == record)
+                .map(|(line, _)| *line)
+                .collect();
+            if !these.is_empty() {
+                self.checkpoint.record(kind, &these)?;
+            }
+        }
         let done: Vec<u64> = lines
             .iter()
             .copied()
-            .filter(|line| !unknown.contains(line))
+            .filter(|line| !not_done.contains_key(line))
             .collect();
         if done.is_empty() {
             return Ok(());
@@ -666,15 +752,15 @@ impl Importer {
     }
 
     /// Asks friend_check about the `unclear` relations of `from` and counts and reports each
-    /// as present, failed or unknown. Returns the lines left unknown.
+    /// as present, failed or unknown; those not on the service go into `not_done`.
     async fn settle(
         &self,
         from: &str,
         unclear: Vec<(u64, &FriendImportItem, Unclear)>,
-    ) -> Result<HashSet<u64>, Error> {
-        let mut unknown = HashSet::new();
+        not_done: &mut HashMap<u64, Record>,
+    ) -> Result<(), Error> {
         if unclear.is_empty() {
-            return Ok(unknown);
+            return Ok(());
         }
         let names = unclear
             .iter()
@@ -697,18 +783,19 @@ impl Importer {
                 (Ok(true), _) => Stats::add(&self.stats.present, 1),
                 (Ok(false), Unclear::Refused(code, info)) => {
                     Stats::add(&self.stats.failed, 1);
-                    self.report
-                        .write(line, Outcome::Failed, subject, Some(code), &info)?;
+                    self.write_report(line, Outcome::Failed, subject, Some(code), &info)?;
+                    not_done.insert(line, Record::Refused);
                 }
                 (Ok(false), Unclear::Unanswered(what)) => {
                     Stats::add(&self.stats.failed, 1);
                     let info = format!("{what}; friend_check: not on the service");
-                    self.report
-                        .write(line, Outcome::Failed, subject, None, &info)?;
+                    self.write_report(line, Outcome::Failed, subject, None, &info)?;
+                    // Nothing refused it: the call failed. A resumed run sends it again.
+                    not_done.insert(line, Record::Retry);
                 }
                 (Err(check), why) => {
                     Stats::add(&self.stats.unknown, 1);
-                    unknown.insert(line);
+                    not_done.insert(line, Record::Unknown);
                     let what = match why {
                         Unclear::Refused(code, info) => format!(
                             "friend_import answered {code} ({info}), which may mean \"already a \
@@ -718,13 +805,25 @@ impl Importer {
                     };
                     let info = format!("outcome unknown: {what}; {check}");
                     // No code: the service gave none that settles this relation.
-                    self.report
-                        .write(line, Outcome::Unknown, subject, None, &info)?;
+                    self.write_report(line, Outcome::Unknown, subject, None, &info)?;
                 }
             }
         }
-        Ok(unknown)
+        Ok(())
     }
+}
+
+/// How the checkpoint log records a relation that is not on the service after its request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Record {
+    /// Refused by the service (`F`): not sent again.
+    Refused,
+    /// Invalid (`V`): never sent again.
+    Invalid,
+    /// Not on the service after a failed call or a transient code (`T`): sent again.
+    Retry,
+    /// Outcome unknown: left uncertain (`P`), checked and sent again.
+    Unknown,
 }
 
 /// friend_check calls made to settle one set of relations before they are reported unknown.

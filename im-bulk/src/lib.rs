@@ -11,8 +11,11 @@
 //!
 //! The input is CSV with a `from,to` header and optional `remark`, `group`, `add_source`
 //! columns, or JSON lines of friend_import items with a `from` field ([`Format`], [`read`]).
-//! The [`Checkpoint`] log records each request before it is sent and after it is answered, so
-//! a run can be resumed from its [`Progress`] without sending anything twice.
+//! The [`Checkpoint`] log records each request before it is sent and after it is answered, and
+//! each relation's outcome, so a run can be resumed from its [`Progress`] without sending
+//! anything twice: what was missing after a failed call is sent again, what was refused is
+//! counted again. [`Options::shard`] splits the input by a stable hash of `From_Account`
+//! ([`Shard`]), so that several processes can import one input together.
 //!
 //! Each relation ends in one of the [`Counts`]: imported; present (on the service, confirmed by
 //! friend_check after an answer that did not say imported, such as "already a friend" after a
@@ -66,6 +69,8 @@ mod import;
 mod input;
 mod lines;
 mod report;
+mod seen;
+mod shard;
 
 pub use checkpoint::{Checkpoint, Progress};
 pub use error::Error;
@@ -73,3 +78,4 @@ pub use import::{Counts, FailedAccount, Importer, Options, Stats, Survey};
 pub use input::{read, BadLine, Format, Line, Relation, Relations, DEFAULT_ADD_SOURCE};
 pub use lines::{LineSet, LineTooLarge};
 pub use report::Report;
+pub use shard::{Shard, ShardError};

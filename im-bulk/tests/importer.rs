@@ -16,6 +16,7 @@ async fn import(client: &Client, input: &Path, resume: bool) -> Counts {
     let options = Options {
         concurrency: 4,
         buffer_budget: 10,
+        ..Options::default()
     };
     let importer = Arc::new(Importer::new(
         client.clone(),

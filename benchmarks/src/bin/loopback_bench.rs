@@ -12,7 +12,7 @@
 //!     cargo run --release -p im-benchmarks --bin loopback_bench -- rate [SECONDS]
 //!     cargo run --release -p im-benchmarks --bin loopback_bench -- rate-shared [SECONDS [PROCESSES [TASKS]]]
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 const USAGE: &str = "\
 Calls per second of the SDK and of a hand-written client against the in-process emulator.
@@ -230,40 +230,6 @@ async fn rate_local(seconds: f64) -> Result<(), String> {
     Ok(())
 }
 
-/// A `redis-server` on a free loopback port, stopped when dropped.
-struct RedisServer(Child);
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn start_redis() -> Result<(RedisServer, String), String> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map_err(|e| e.to_string())?
-        .port();
-    let child = Command::new("redis-server")
-        .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
-        .args(["--save", "", "--appendonly", "no"])
-        .stdout(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("redis-server (Debian package redis-server): {e}"))?;
-    let server = RedisServer(child);
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            return Ok((server, format!("redis://127.0.0.1:{port}/0")));
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    Err(format!("redis-server did not listen on port {port}"))
-}
-
 fn unix_ms() -> u128 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -276,7 +242,7 @@ async fn rate_shared(seconds: f64, processes: usize, tasks: usize) -> Result<(),
     let (_redis, url) = match std::env::var("IM_RATE_REDIS_URL") {
         Ok(url) if !url.trim().is_empty() => (None, url),
         _ => {
-            let (server, url) = start_redis().await?;
+            let (server, url) = baseline::redis_server::start().await?;
             (Some(server), url)
         }
     };

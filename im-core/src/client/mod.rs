@@ -187,6 +187,14 @@ impl Client {
         let auth = self.inner.auth.query()?;
         Ok(self.inner.transport.url(path, &auth))
     }
+
+    /// `text` without this client's secret key and current admin UserSig (as sent or
+    /// percent-encoded) and without the value of any `usersig=` parameter: the scrubbing errors
+    /// get, for server text a program keeps itself, such as a batch item's `ResultInfo`.
+    pub fn scrub<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let current = self.inner.auth.current_or(&std::sync::Arc::from(""));
+        self.inner.auth.scrubber(&current, &current).scrub(text)
+    }
 }
 
 #[cfg(test)]
