@@ -26,6 +26,7 @@ impl World {
                 answers::item(to, ErrorCode::OK, "")
             });
         }
+        self.emit_follow_add(&req.from_account, &results);
         Ok(follow_results(results))
     }
 
@@ -40,6 +41,7 @@ impl World {
                 None => answers::item(to, ErrorCode::SNS_BAD_PARAMETER, "Err_Follow_Not_Following"),
             })
             .collect();
+        self.emit_follow_delete(&req.from_account, &results);
         Ok(follow_results(results))
     }
 

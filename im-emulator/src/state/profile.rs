@@ -98,6 +98,10 @@ impl World {
         if nick.is_some() {
             account.nick = nick;
         }
+        self.emit_portrait_set(
+            &req.from_account,
+            req.items.iter().map(|i| (i.tag.as_str(), &i.value)),
+        );
         Ok(Empty {})
     }
 
