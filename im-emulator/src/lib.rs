@@ -71,9 +71,10 @@
 //!   3000 friends 30010, more than 32 groups 30011.
 //! - `friend_add`: `Add_Type_Both` (default) makes both sides, `Add_Type_Single` one. Without
 //!   `ForceAddFlags: 1` the target's AllowType applies: NeedConfirm answers 30539 (pending, no
-//!   friendship), DenyAny 30516. Already a friend (both sides for Both): 30001; target in my
-//!   blocklist: 30515; I am in the target's blocklist: 30525 (forced or not); 3000 friends: 30010
-//!   (mine) or 30014 (the target's). An item without `AddSource` is accepted.
+//!   friendship; the request waits for the target's client, see [`control`]), DenyAny 30516.
+//!   Already a friend (both sides for Both): 30001; target in my blocklist: 30515; I am in the
+//!   target's blocklist: 30525 (forced or not); 3000 friends: 30010 (mine) or 30014 (the
+//!   target's). An item without `AddSource` is accepted.
 //! - `friend_get`: pages of [`DEFAULT_FRIEND_PAGE_SIZE`] in the order the friendships were made,
 //!   with `NextStartIndex` / `CompleteFlag` / `FriendNum`. `StandardSequence` grows on every
 //!   change of standard fields (friends made or lost, remark, groups), `CustomSequence` on custom
@@ -103,6 +104,31 @@
 //! - `v4/profile/portrait_set` / `portrait_get` handle `Tag_Profile_IM_AllowType` and
 //!   `Tag_Profile_IM_Nick` (other tags: 40001; unknown account: 40003), so that AllowType can
 //!   be changed over the wire.
+//!
+//! # Webhooks
+//!
+//! With [`EmulatorBuilder::webhook`] (`--webhook-url` and a token for the binary) the emulator
+//! sends Tencent's webhooks to the app's URL, signed as the console does, by the service's
+//! trigger rules: which call sends which callback is listed there. Each event is queued without
+//! holding up the call, sent in order within 2 s and never retried. The outcome of the latest
+//! deliveries and the counts (delivered, failed, dropped) are read with
+//! [`RunningEmulator::webhook_status`] or `GET /emulator/webhooks`, authenticated like a REST
+//! call and answered with the envelope:
+//!
+//! ```text
+//! {"Url":"http://127.0.0.1:8080/cb","Signed":true,"Delivered":3,"Failed":0,"Dropped":0,
+//!  "Recent":[{"Command":"Sns.CallbackFriendAdd","Url":"...&RequestTime=1700000000",
+//!             "Delivered":true,"Status":200,"Error":null,"LatencyMs":1,"Answer":"{...}",
+//!             "Refusals":[]}],
+//!  "ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}
+//! ```
+//!
+//! Neither the token nor a `Sign` ever appears there, in `Debug`, or in a log.
+//!
+//! REST calls never trigger the "before" callbacks. The [`control`] calls
+//! (`POST /emulator/client/friend_add` and `/emulator/client/friend_response`) act as a user's
+//! client instead: they send `Sns.CallbackPrevFriendAdd` / `Sns.CallbackPrevFriendResponse`,
+//! wait for the app's verdicts and refuse the items it refuses.
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
@@ -127,7 +153,6 @@ use tencent_im_core::{Client, Clock, Endpoint, SecretKey, SystemClock};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use url::Url;
 
 pub use faults::{Fault, FaultPlan, FaultSpecError};
 pub use lockout::{SigLockout, DEFAULT_SIG_LOCKOUT_FAILURES, DEFAULT_SIG_LOCKOUT_WINDOW};
@@ -139,6 +164,8 @@ pub use request_log::{RequestRecord, DEFAULT_REQUEST_LOG_BYTES, DEFAULT_REQUEST_
 pub use routes::CallContext;
 pub use state::{AllowType, Refusal, World};
 pub use tencent_im_webhooks::WebhookToken;
+/// The URL type of [`EmulatorBuilder::webhook`].
+pub use url::Url;
 pub use webhooks::{
     DeliveryRecord, WebhookStatus, DEFAULT_WEBHOOK_QUEUE, DEFAULT_WEBHOOK_TIMEOUT,
     MAX_WEBHOOK_ANSWER_BYTES, WEBHOOK_HISTORY,
