@@ -23,6 +23,7 @@ fn help_prints_usage_and_runs_nothing() {
         "usersig",
         "bulk_import",
         "webhook_receiver",
+        "webhooks",
     ] {
         let out = Command::new(example(name)).arg("--help").output().unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);

@@ -71,9 +71,10 @@
 //!   3000 friends 30010, more than 32 groups 30011.
 //! - `friend_add`: `Add_Type_Both` (default) makes both sides, `Add_Type_Single` one. Without
 //!   `ForceAddFlags: 1` the target's AllowType applies: NeedConfirm answers 30539 (pending, no
-//!   friendship), DenyAny 30516. Already a friend (both sides for Both): 30001; target in my
-//!   blocklist: 30515; I am in the target's blocklist: 30525 (forced or not); 3000 friends: 30010
-//!   (mine) or 30014 (the target's). An item without `AddSource` is accepted.
+//!   friendship; the request waits for the target's client, see [`control`]), DenyAny 30516.
+//!   Already a friend (both sides for Both): 30001; target in my blocklist: 30515; I am in the
+//!   target's blocklist: 30525 (forced or not); 3000 friends: 30010 (mine) or 30014 (the
+//!   target's). An item without `AddSource` is accepted.
 //! - `friend_get`: pages of [`DEFAULT_FRIEND_PAGE_SIZE`] in the order the friendships were made,
 //!   with `NextStartIndex` / `CompleteFlag` / `FriendNum`. `StandardSequence` grows on every
 //!   change of standard fields (friends made or lost, remark, groups), `CustomSequence` on custom
@@ -113,9 +114,35 @@
 //!   answers `FollowType` 0 none, 1 fan, 2 following, 3 mutual; `follow_get_info` (at most 20)
 //!   counts fans, followings and mutual follows; in these two an unknown account fails its
 //!   item with 30003.
+//!
+//! # Webhooks
+//!
+//! With [`EmulatorBuilder::webhook`] (`--webhook-url` and a token for the binary) the emulator
+//! sends Tencent's webhooks to the app's URL, signed as the console does, by the service's
+//! trigger rules: which call sends which callback is listed there. Each event is queued without
+//! holding up the call, sent in order within 2 s and never retried. The outcome of the latest
+//! deliveries and the counts (delivered, failed, dropped) are read with
+//! [`RunningEmulator::webhook_status`] or `GET /emulator/webhooks`, authenticated like a REST
+//! call and answered with the envelope:
+//!
+//! ```text
+//! {"Url":"http://127.0.0.1:8080/cb","Signed":true,"Delivered":3,"Failed":0,"Dropped":0,
+//!  "Recent":[{"Command":"Sns.CallbackFriendAdd","Url":"...&RequestTime=1700000000",
+//!             "Delivered":true,"Status":200,"Error":null,"LatencyMs":1,"Answer":"{...}",
+//!             "Refusals":[]}],
+//!  "ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}
+//! ```
+//!
+//! Neither the token nor a `Sign` ever appears there, in `Debug`, or in a log.
+//!
+//! REST calls never trigger the "before" callbacks. The [`control`] calls
+//! (`POST /emulator/client/friend_add` and `/emulator/client/friend_response`) act as a user's
+//! client instead: they send `Sns.CallbackPrevFriendAdd` / `Sns.CallbackPrevFriendResponse`,
+//! wait for the app's verdicts and refuse the items it refuses.
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod control;
 mod faults;
 mod lockout;
 mod net;
@@ -123,10 +150,12 @@ mod request_log;
 mod routes;
 mod server;
 mod state;
+mod webhooks;
 mod world;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -144,6 +173,13 @@ pub use net::{
 pub use request_log::{RequestRecord, DEFAULT_REQUEST_LOG_BYTES, DEFAULT_REQUEST_LOG_CAPACITY};
 pub use routes::CallContext;
 pub use state::{AllowType, Refusal, World};
+pub use tencent_im_webhooks::WebhookToken;
+/// The URL type of [`EmulatorBuilder::webhook`].
+pub use url::Url;
+pub use webhooks::{
+    DeliveryRecord, WebhookStatus, DEFAULT_WEBHOOK_QUEUE, DEFAULT_WEBHOOK_TIMEOUT,
+    MAX_WEBHOOK_ANSWER_BYTES, WEBHOOK_HISTORY,
+};
 
 /// SDKAppID the emulator uses unless told otherwise.
 pub const DEFAULT_SDKAPPID: u64 = 1_400_000_000;
@@ -177,6 +213,9 @@ impl Emulator {
             request_log_bytes: DEFAULT_REQUEST_LOG_BYTES,
             limits: ServerLimits::default(),
             sig_lockout: Some(SigLockout::default()),
+            webhook: None,
+            webhook_timeout: DEFAULT_WEBHOOK_TIMEOUT,
+            webhook_queue: DEFAULT_WEBHOOK_QUEUE,
         })
     }
 }
@@ -198,9 +237,58 @@ pub struct EmulatorBuilder {
     request_log_bytes: usize,
     limits: ServerLimits,
     sig_lockout: Option<SigLockout>,
+    webhook: Option<(Url, Option<WebhookToken>)>,
+    webhook_timeout: Duration,
+    webhook_queue: usize,
 }
 
 impl EmulatorBuilder {
+    /// Sends Tencent's webhooks to `url`, as the console's callback URL does: a POST with the
+    /// query `SdkAppid`, `CallbackCommand`, `contenttype=json`, `ClientIP` (the caller's
+    /// address), `OptPlatform` (`RESTAPI` for REST calls, `Web` for the [`control`] calls),
+    /// then, with a `token` (authentication on in the console), `Sign` and `RequestTime` from
+    /// the emulator's [`clock`](Self::clock). `https` needs a TLS feature of `tencent-im-core`
+    /// (the facade turns `rustls` on by default).
+    ///
+    /// What sends what, as on the service:
+    ///
+    /// - friend_add: `Sns.CallbackFriendAdd` for the friendships made (`ClientCmd`
+    ///   `friend_add`, `Admin_Account` the admin, `ForceFlag` from `ForceAddFlags`; one
+    ///   `PairList` entry per friend list that gained a friend); nothing for pending or failed
+    ///   items, nothing at all for friend_import.
+    /// - friend_delete, friend_delete_all: `Sns.CallbackFriendDelete` for the pairs deleted;
+    ///   black_list_add / black_list_delete: `Sns.CallbackBlackListAdd` / `Delete` for the
+    ///   items that succeeded; portrait_set: `Profile.CallbackPortraitSet`; follow_add /
+    ///   follow_delete: `Follow.CallbackAfterFollowAdd` / `Delete` for the items that
+    ///   succeeded.
+    /// - `Alert.RequestOverLimit` once per path and second (of the emulator's clock) when the
+    ///   path's calls in that second pass 80 % of its documented rate.
+    /// - REST calls never send the "before" callbacks; the [`control`] calls do.
+    ///
+    /// Events are queued without holding up the call ([`webhook_queue`](Self::webhook_queue)),
+    /// sent one at a time in order, each within [`webhook_timeout`](Self::webhook_timeout), and
+    /// never retried; [`RunningEmulator::webhook_status`] and `GET /emulator/webhooks` show
+    /// the outcome of each.
+    pub fn webhook(mut self, url: Url, token: Option<WebhookToken>) -> Self {
+        self.webhook = Some((url, token));
+        self
+    }
+
+    /// How long a delivery may take, connecting included (default
+    /// [`DEFAULT_WEBHOOK_TIMEOUT`], Tencent's 2 s); past it the delivery fails and a "before"
+    /// callback's action proceeds.
+    pub fn webhook_timeout(mut self, timeout: Duration) -> Self {
+        self.webhook_timeout = timeout;
+        self
+    }
+
+    /// How many events may wait to be sent (default [`DEFAULT_WEBHOOK_QUEUE`], at least 1);
+    /// an event that does not fit is dropped and counted as a failed delivery.
+    pub fn webhook_queue(mut self, events: usize) -> Self {
+        self.webhook_queue = events.max(1);
+        self
+    }
+
     /// Serves `E::PATH` with `handler`, at `E::RATE`: each request is authenticated, counted
     /// against the rate, decoded into `E`, handed to `handler` with the [`World`] (under the
     /// emulator's lock, so calls apply one at a time) and answered with `E::Response` followed by
@@ -334,8 +422,32 @@ impl EmulatorBuilder {
 
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<RunningEmulator> {
+        let webhooks = match self.webhook {
+            Some((url, token)) => Some(webhooks::Sender::new(
+                webhooks::WebhookConfig {
+                    url,
+                    token,
+                    timeout: self.webhook_timeout,
+                    queue: self.webhook_queue,
+                },
+                self.sdkappid,
+                Arc::clone(&self.clock),
+            )?),
+            None => None,
+        };
+        let (webhooks, deliveries) = match webhooks {
+            Some((sender, deliveries)) => (Some(Arc::new(sender)), Some(deliveries)),
+            None => (None, None),
+        };
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
+        let mut world = state::World::new(
+            state::Limits {
+                friend_page_size: self.friend_page_size,
+            },
+            self.admin.clone(),
+        );
+        world.outbox.enabled = webhooks.is_some();
         let app = Arc::new(server::App {
             signer: tencent_im_core::usersig::UserSigSigner::new(
                 self.sdkappid,
@@ -343,11 +455,11 @@ impl EmulatorBuilder {
             ),
             admin: self.admin.clone(),
             clock: self.clock,
-            world: Mutex::new(state::World::new(state::Limits {
-                friend_page_size: self.friend_page_size,
-            })),
+            world: Mutex::new(world),
             log: request_log::RequestLog::new(self.request_log_capacity, self.request_log_bytes),
             routes: server::served_routes(self.routes, self.rate_limit),
+            control_limits: webhooks::http::ControlLimits::new(self.rate_limit),
+            webhooks: webhooks.clone(),
             faults: faults::FaultInjector::new(
                 self.faults,
                 self.fault_seed.unwrap_or_else(|| fastrand::u64(..)),
@@ -366,6 +478,14 @@ impl EmulatorBuilder {
             };
             net::serve(listener, router, &limits, stop).await;
         });
+        let delivery = match (webhooks, deliveries) {
+            (Some(sender), Some(deliveries)) => {
+                let (stop, stopped) = oneshot::channel::<()>();
+                let task = tokio::spawn(webhooks::deliver(sender, deliveries, stopped));
+                Some((stop, task))
+            }
+            _ => None,
+        };
         Ok(RunningEmulator {
             addr,
             sdkappid: self.sdkappid,
@@ -374,6 +494,7 @@ impl EmulatorBuilder {
             app,
             stop: Some(stop),
             task: Some(task),
+            delivery,
         })
     }
 }
@@ -388,9 +509,26 @@ pub struct RunningEmulator {
     app: Arc<server::App>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// The webhook delivery task and its stop signal.
+    delivery: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
 }
 
 impl RunningEmulator {
+    /// The webhook sender's counts and latest deliveries (see [`EmulatorBuilder::webhook`]);
+    /// what `GET /emulator/webhooks` answers. Neither the token nor a `Sign` is in it.
+    pub fn webhook_status(&self) -> WebhookStatus {
+        self.app
+            .webhooks
+            .as_ref()
+            .map_or_else(WebhookStatus::off, |sender| sender.status())
+    }
+
+    /// The accounts whose friend requests to `account` wait for its answer, oldest first
+    /// (answer them with [`control::ClientFriendResponse`]).
+    pub fn friend_requests_to(&self, account: &str) -> Vec<String> {
+        self.world().friend_requests_to(account)
+    }
+
     /// The address it listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
@@ -495,6 +633,11 @@ impl RunningEmulator {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        // Events still queued are not sent; one being sent is abandoned.
+        if let Some((stop, task)) = self.delivery.take() {
+            let _ = stop.send(());
+            let _ = task.await;
+        }
     }
 }
 
@@ -504,6 +647,9 @@ impl Drop for RunningEmulator {
             let _ = stop.send(());
         }
         if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        if let Some((_, task)) = self.delivery.take() {
             task.abort();
         }
     }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use tencent_im_emulator::{ServerLimits, SigLockout};
+use tencent_im_emulator::{ServerLimits, SigLockout, WebhookToken};
 
 /// A local emulator of the Tencent Cloud Chat REST API (accounts and relationship chain).
 ///
@@ -72,6 +72,43 @@ struct Args {
     /// Seconds the failures are remembered and the 70050 lockout lasts.
     #[arg(long, value_name = "SECONDS", default_value_t = tencent_im_emulator::DEFAULT_SIG_LOCKOUT_WINDOW.as_secs())]
     sig_lockout_window: u64,
+    /// Send Tencent's webhooks (callbacks) to this http or https URL, as the console's callback
+    /// URL; `GET /emulator/webhooks` shows each delivery.
+    #[arg(long, value_name = "URL")]
+    webhook_url: Option<url::Url>,
+    /// The webhook authentication token (1 to 128 characters): deliveries then carry Sign and
+    /// RequestTime. Any user of the machine can read it in `ps`: prefer --webhook-token-file or
+    /// the IM_WEBHOOK_TOKEN environment variable. Without any of the three, deliveries are
+    /// unsigned.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        conflicts_with = "webhook_token_file",
+        requires = "webhook_url"
+    )]
+    webhook_token: Option<Hidden>,
+    /// A file holding the webhook token (one line; surrounding whitespace is ignored). Takes
+    /// precedence over IM_WEBHOOK_TOKEN.
+    #[arg(long, value_name = "PATH", requires = "webhook_url")]
+    webhook_token_file: Option<PathBuf>,
+}
+
+/// A secret given on the command line: `Debug` does not show it.
+#[derive(Clone)]
+struct Hidden(String);
+
+impl std::str::FromStr for Hidden {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Self(text.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for Hidden {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 /// Where the secret key came from: only the built-in one may be printed.
@@ -102,6 +139,36 @@ impl Args {
                 Err("IM_SECRET_KEY is not valid UTF-8".to_owned())
             }
         }
+    }
+
+    /// The webhook token, from the flag, the file or `IM_WEBHOOK_TOKEN`, in that order; `None`
+    /// when none is given (unsigned deliveries). Errors never show the token.
+    fn webhook_token(&self) -> Result<Option<WebhookToken>, String> {
+        let (token, source) = if let Some(token) = &self.webhook_token {
+            (token.0.clone(), "--webhook-token".to_owned())
+        } else if let Some(path) = &self.webhook_token_file {
+            let text = std::fs::read_to_string(path).map_err(|err| {
+                format!(
+                    "cannot read the webhook token file {}: {err}",
+                    path.display()
+                )
+            })?;
+            (
+                text.trim().to_owned(),
+                format!("the webhook token file {}", path.display()),
+            )
+        } else {
+            match std::env::var("IM_WEBHOOK_TOKEN") {
+                Ok(token) => (token, "IM_WEBHOOK_TOKEN".to_owned()),
+                Err(std::env::VarError::NotPresent) => return Ok(None),
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    return Err("IM_WEBHOOK_TOKEN is not valid UTF-8".to_owned())
+                }
+            }
+        };
+        WebhookToken::new(token)
+            .map(Some)
+            .map_err(|err| format!("{source}: {err}"))
     }
 
     fn limits(&self) -> Result<ServerLimits, String> {
@@ -153,6 +220,15 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let webhook = match (&args.webhook_url, args.webhook_token()) {
+        (Some(url), Ok(token)) => Some((url.clone(), token)),
+        // A token in the environment without a URL sends nothing.
+        (None, _) => None,
+        (Some(_), Err(err)) => {
+            eprintln!("im-emulator: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let lockout = (args.sig_lockout_failures > 0).then(|| SigLockout {
         max_failures: args.sig_lockout_failures,
         window: Duration::from_secs(args.sig_lockout_window),
@@ -172,21 +248,22 @@ async fn main() -> ExitCode {
         Key::Given(key) => builder.secret_key(key.as_str()),
         Key::BuiltIn => builder,
     };
+    let builder = match webhook {
+        Some((url, token)) => builder.webhook(url, token),
+        None => builder,
+    };
     let builder = match args.fault_seed {
         Some(seed) => builder.fault_seed(seed),
         None => builder,
     };
-    // Listening for the signals starts before the address is printed: whoever reads it may
-    // signal at once, and a signal arriving before the handler exists would kill the process
-    // instead of shutting it down.
-    let shutdown = shutdown_signal();
     let emulator = match builder.start().await {
         Ok(emulator) => emulator,
         Err(err) => {
-            eprintln!("im-emulator: cannot listen on {}: {err}", args.listen);
+            eprintln!("im-emulator: cannot start on {}: {err}", args.listen);
             return ExitCode::FAILURE;
         }
     };
+    let signal = shutdown_signal();
     // The first line is a contract (CI and tests read the address from it); the `IM_*` lines
     // after it are what a client needs. A key the user gave is theirs: it is never printed.
     let mut stdout = std::io::stdout().lock();
@@ -204,29 +281,32 @@ async fn main() -> ExitCode {
     let _ = stdout.flush();
     drop(stdout);
 
-    shutdown.await;
+    signal.await;
     emulator.shutdown().await;
     ExitCode::SUCCESS
 }
 
-/// Resolves on the first SIGTERM or SIGINT. The handlers are installed when this is called,
-/// not when the future is first polled.
+/// Registers for SIGINT and SIGTERM at once, so that a signal sent as soon as the address is
+/// printed is not lost to the default action, and returns the wait for the first of them.
 fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
         let term = signal(SignalKind::terminate());
-        let int = signal(SignalKind::interrupt());
+        let interrupt = signal(SignalKind::interrupt());
         async move {
-            match (term, int) {
-                (Ok(mut term), Ok(mut int)) => {
+            match (term, interrupt) {
+                (Ok(mut term), Ok(mut interrupt)) => {
                     tokio::select! {
                         _ = term.recv() => {}
-                        _ = int.recv() => {}
+                        _ = interrupt.recv() => {}
                     }
                 }
-                (Ok(mut only), Err(_)) | (Err(_), Ok(mut only)) => {
-                    only.recv().await;
+                (Ok(mut term), Err(_)) => {
+                    term.recv().await;
+                }
+                (Err(_), Ok(mut interrupt)) => {
+                    interrupt.recv().await;
                 }
                 (Err(_), Err(_)) => {
                     let _ = tokio::signal::ctrl_c().await;

@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use serde::de::DeserializeOwned;
@@ -25,6 +26,7 @@ use tencent_im_profile::{PortraitGet, PortraitSet};
 
 use crate::server::{App, Family};
 use crate::state::{Refusal, World};
+use crate::webhooks::Origin;
 use crate::EmulatorBuilder;
 
 /// Registers every call the SDK ships.
@@ -72,8 +74,9 @@ impl CallContext {
     }
 }
 
-/// A registered call with its types erased: the body's bytes in, the reply's bytes out.
-type Serve = dyn Fn(&App, &Bytes) -> Result<Vec<u8>, Refusal> + Send + Sync;
+/// A registered call with its types erased: the body's bytes and the caller's address in, the
+/// reply's bytes out.
+type Serve = dyn Fn(&App, &Bytes, IpAddr) -> Result<Vec<u8>, Refusal> + Send + Sync;
 
 /// One registered call.
 #[derive(Clone)]
@@ -105,20 +108,18 @@ impl Routes {
     {
         // Decoding and encoding happen outside the lock on the world, so that concurrent
         // requests overlap everywhere but on the state.
-        let serve = move |app: &App, body: &Bytes| {
+        let serve = move |app: &App, body: &Bytes, caller: IpAddr| {
             let request: E = decode(E::PATH, body)?;
             if app.log.keeps_anything() {
                 // The body it came as, not a copy of the request: it shares the buffer and
                 // costs the log exactly its length.
                 app.log.record::<E>(E::PATH, body.clone());
             }
-            let call = CallContext {
-                now: app.clock.unix_now() as i64,
-            };
-            let answer = {
-                let mut world = app.world.lock().unwrap_or_else(PoisonError::into_inner);
-                handler(&mut world, request, &call)
-            }?;
+            let now = app.clock.unix_now();
+            let call = CallContext { now: now as i64 };
+            let answer = app.apply(now, &Origin::rest(caller), |world| {
+                handler(world, request, &call)
+            })?;
             encode(&answer)
         };
         self.0.insert(
@@ -138,7 +139,7 @@ impl Routes {
 /// Reads the body as `E`, answering as the service does when it cannot: 60003 for anything but
 /// one well-formed JSON object, 60015 for an account that is not a string, and the family's
 /// bad-parameter code for any other mismatch (a missing field, a value of the wrong type).
-fn decode<E: DeserializeOwned>(path: &str, body: &[u8]) -> Result<E, Refusal> {
+pub(crate) fn decode<E: DeserializeOwned>(path: &str, body: &[u8]) -> Result<E, Refusal> {
     if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
         return Err(not_json("the body must be a JSON object"));
     }
@@ -220,10 +221,29 @@ struct Reply<'a, R> {
     envelope: Envelope,
 }
 
-fn encode<R: Serialize>(answer: &R) -> Result<Vec<u8>, Refusal> {
+pub(crate) fn encode<R: Serialize>(answer: &R) -> Result<Vec<u8>, Refusal> {
     serde_json::to_vec(&Reply {
         body: answer,
         envelope: Envelope::ok(),
     })
     .map_err(|err| Refusal::new(ErrorCode::RESPONSE_JSON_ERROR, err.to_string()))
+}
+
+impl App {
+    /// Runs `handler` on the world, then queues the webhooks it caused, within one hold of the
+    /// lock: events leave in the order the world changed, and no I/O happens under the lock.
+    pub(crate) fn apply<T>(
+        &self,
+        now: u64,
+        origin: &Origin,
+        handler: impl FnOnce(&mut World) -> T,
+    ) -> T {
+        let mut world = self.world();
+        world.outbox.begin(now);
+        let answer = handler(&mut world);
+        if let Some(sender) = &self.webhooks {
+            sender.enqueue(world.outbox.drain(), origin);
+        }
+        answer
+    }
 }

@@ -24,6 +24,8 @@ use crate::net::{self, BodyBudget, HttpRefusal, ServerLimits};
 use crate::request_log::RequestLog;
 use crate::routes::{Route, Routes};
 use crate::state::{Refusal, World};
+use crate::webhooks::http::ControlLimits;
+use crate::webhooks::{Origin, Sender};
 
 /// What every request handler shares.
 pub(crate) struct App {
@@ -37,6 +39,9 @@ pub(crate) struct App {
     pub lockouts: Lockouts,
     pub limits: ServerLimits,
     pub bodies: BodyBudget,
+    /// Sends the webhooks; `None` without a webhook URL.
+    pub webhooks: Option<Arc<Sender>>,
+    pub control_limits: ControlLimits,
 }
 
 impl std::fmt::Debug for App {
@@ -83,6 +88,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
     // Every method reaches the handler, which refuses all but POST with the envelope (axum's
     // own 405 has an empty body).
     Router::new()
+        .merge(crate::webhooks::http::routes())
         .route("/{*path}", any(handle))
         .fallback(not_found)
         .with_state(app)
@@ -137,6 +143,9 @@ async fn handle(
             format!("Err_Bad_Resource_Url: {path} is not served by this emulator"),
         ));
     };
+    if let Some(sender) = &app.webhooks {
+        sender.count_call(path, served.route.rate, &Origin::rest(peer.ip()));
+    }
     if let Some(limiter) = &served.limiter {
         if limiter.try_acquire(path, served.route.rate).is_err() {
             return reply_refusal(rate_limited(path, served.route.rate));
@@ -159,7 +168,7 @@ async fn handle(
         Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
         Some(Fault::Truncate | Fault::Lost) | None => {}
     }
-    let json = match (served.route.serve)(&app, &body.bytes) {
+    let json = match (served.route.serve)(&app, &body.bytes, peer.ip()) {
         Ok(json) => json,
         Err(refusal) => refusal_json(refusal),
     };
@@ -200,7 +209,8 @@ fn rate_limited(path: &str, rate: NonZeroU32) -> Refusal {
 /// The service a path belongs to, which decides the codes of some refusals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Family {
-    /// `v4/sns/*`: the relationship chain.
+    /// `v4/sns/*`: the relationship chain, and the control calls that act as a client on it
+    /// (`emulator/client/*`).
     Sns,
     /// `v4/im_open_login_svc/*`: accounts.
     Accounts,
@@ -210,7 +220,7 @@ pub(crate) enum Family {
 
 impl Family {
     pub(crate) fn of(path: &str) -> Family {
-        if path.starts_with("v4/sns/") {
+        if path.starts_with("v4/sns/") || path.starts_with("emulator/client/") {
             Family::Sns
         } else if path.starts_with("v4/im_open_login_svc/") {
             Family::Accounts
@@ -241,7 +251,12 @@ impl Family {
 impl App {
     /// Checks the query string and the admin UserSig the way the service does, counting failed
     /// verifications from `source` towards the 70050 lockout.
-    fn authenticate(&self, path: &str, query: &str, source: IpAddr) -> Result<(), Refusal> {
+    pub(crate) fn authenticate(
+        &self,
+        path: &str,
+        query: &str,
+        source: IpAddr,
+    ) -> Result<(), Refusal> {
         let mut sdkappid = None;
         let mut identifier = None;
         let mut sig = None;

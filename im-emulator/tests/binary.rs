@@ -221,3 +221,68 @@ async fn sigterm_exits_even_while_a_client_stalls_mid_request() {
     assert!(status.success(), "{status:?}");
     drop(stalled);
 }
+
+#[tokio::test]
+async fn webhooks_go_to_the_url_signed_with_the_token_from_the_environment() {
+    use tencent_im_webhooks::{axum, Event, Verifier, WebhookToken, Webhooks};
+    const TOKEN: &str = "binary-webhook-token-Kp2";
+    let verifier = Verifier::new(1400000000, WebhookToken::new(TOKEN).unwrap());
+    let (sent, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let router = Webhooks::new(verifier)
+        .on_event(move |callback| {
+            let _ = sent.send(callback.event);
+            async {}
+        })
+        .router();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/callback", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let (mut child, lines) = start(&["--webhook-url", &url], &[("IM_WEBHOOK_TOKEN", TOKEN)]);
+    assert!(!lines.join("\n").contains(TOKEN), "{lines:?}");
+    let client = Client::builder(
+        1400000000,
+        tencent_im_emulator::DEFAULT_SECRET_KEY,
+        "administrator",
+    )
+    .base_url(value(&lines, "IM_BASE_URL").unwrap())
+    .build()
+    .unwrap();
+    client
+        .call(&tencent_im_accounts::MultiaccountImport::new(["a", "b"]))
+        .await
+        .unwrap();
+    client
+        .call(&tencent_im_friends::BlackListAdd::new("a", ["b"]))
+        .await
+        .unwrap();
+    // Only a delivery whose Sign the token verifies reaches the handler.
+    let event = tokio::time::timeout(Duration::from_secs(30), events.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(matches!(event, Event::BlackListAdd(_)), "{event:?}");
+    terminate(&mut child);
+    assert!(wait_at_most(&mut child, Duration::from_secs(60)).success());
+
+    // A token the console would refuse is an error that does not show it.
+    let path = std::env::temp_dir().join(format!("im-emulator-token-{}", std::process::id()));
+    let long = "t".repeat(129);
+    std::fs::write(&path, &long).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_im-emulator"))
+        .args(["--webhook-url", &url, "--webhook-token-file"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("1 to 128 characters"), "{stderr}");
+    assert!(!stderr.contains(&long));
+    // A token without a URL is refused by the flags.
+    let out = Command::new(env!("CARGO_BIN_EXE_im-emulator"))
+        .args(["--webhook-token", "x"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}

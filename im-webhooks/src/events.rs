@@ -499,3 +499,252 @@ impl PrevFriendResponse {
             .map(|item| item.to_account.as_str())
     }
 }
+
+impl Event {
+    /// The body as Tencent sends it: `CallbackCommand`, then the event's fields. The inverse of
+    /// [`Event::decode`], for a sender (an emulator, a test); an [`Event::Unknown`] is its body
+    /// as received.
+    pub fn encode(&self) -> Result<Vec<u8>, serde_json::Error> {
+        #[derive(Serialize)]
+        struct Body<'a, T> {
+            #[serde(rename = "CallbackCommand")]
+            command: &'a str,
+            #[serde(flatten)]
+            event: &'a T,
+        }
+        let command = self.command();
+        match self {
+            Event::PrevFriendAdd(event) => serde_json::to_vec(&Body { command, event }),
+            Event::PrevFriendResponse(event) => serde_json::to_vec(&Body { command, event }),
+            Event::FriendAdd(event) => serde_json::to_vec(&Body { command, event }),
+            Event::FriendDelete(event) => serde_json::to_vec(&Body { command, event }),
+            Event::BlackListAdd(event) => serde_json::to_vec(&Body { command, event }),
+            Event::BlackListDelete(event) => serde_json::to_vec(&Body { command, event }),
+            Event::PortraitSet(event) => serde_json::to_vec(&Body { command, event }),
+            Event::FollowAdd(event) => serde_json::to_vec(&Body { command, event }),
+            Event::FollowDelete(event) => serde_json::to_vec(&Body { command, event }),
+            Event::RequestOverLimit(event) => serde_json::to_vec(&Body { command, event }),
+            Event::Unknown(unknown) => serde_json::to_vec(&unknown.body),
+        }
+    }
+}
+
+// Constructors for a sender: the required fields; the optional ones are public and start empty.
+
+impl PrevFriendAdd {
+    /// `requester` sent requests to become friends of each of `friend_item` for `from_account`.
+    pub fn new(
+        requester_account: impl Into<String>,
+        from_account: impl Into<String>,
+        friend_item: Vec<PrevFriendAddItem>,
+    ) -> Self {
+        Self {
+            requester_account: requester_account.into(),
+            from_account: from_account.into(),
+            friend_item,
+            add_type: None,
+            force_add_flags: None,
+            event_time: None,
+        }
+    }
+}
+
+impl PrevFriendAddItem {
+    /// A request to `to_account`.
+    pub fn new(to_account: impl Into<String>) -> Self {
+        Self {
+            to_account: to_account.into(),
+            remark: None,
+            group_name: None,
+            add_source: None,
+            add_wording: None,
+        }
+    }
+}
+
+impl PrevFriendResponse {
+    /// `requester` answered, for `from_account`, the requests of `response_friend_item`.
+    pub fn new(
+        requester_account: impl Into<String>,
+        from_account: impl Into<String>,
+        response_friend_item: Vec<ResponseFriendItem>,
+    ) -> Self {
+        Self {
+            requester_account: requester_account.into(),
+            from_account: from_account.into(),
+            response_friend_item,
+            event_time: None,
+        }
+    }
+}
+
+impl ResponseFriendItem {
+    /// The answer `response_action` to the request of `to_account`.
+    pub fn new(to_account: impl Into<String>, response_action: ResponseAction) -> Self {
+        Self {
+            to_account: to_account.into(),
+            remark: None,
+            tag_name: None,
+            response_action,
+        }
+    }
+}
+
+impl FriendAdd {
+    /// The friendships of `pair_list` were made.
+    pub fn new(pair_list: Vec<FriendPair>) -> Self {
+        Self {
+            pair_list,
+            client_cmd: None,
+            admin_account: None,
+            force_flag: None,
+            event_time: None,
+        }
+    }
+}
+
+impl FriendPair {
+    /// `to_account` joined `from_account`'s friends; `initiator_account` asked for it.
+    pub fn new(
+        from_account: impl Into<String>,
+        to_account: impl Into<String>,
+        initiator_account: impl Into<String>,
+    ) -> Self {
+        Self {
+            from_account: from_account.into(),
+            to_account: to_account.into(),
+            initiator_account: Some(initiator_account.into()),
+        }
+    }
+}
+
+impl Pair {
+    /// `from_account` acted upon `to_account`.
+    pub fn new(from_account: impl Into<String>, to_account: impl Into<String>) -> Self {
+        Self {
+            from_account: from_account.into(),
+            to_account: to_account.into(),
+        }
+    }
+}
+
+impl PairEvent {
+    /// The pairs of `pair_list` changed.
+    pub fn new(pair_list: Vec<Pair>) -> Self {
+        Self {
+            pair_list,
+            event_time: None,
+        }
+    }
+}
+
+impl PortraitSet {
+    /// The fields of `profile_item` of `from_account`'s profile were set.
+    pub fn new(from_account: impl Into<String>, profile_item: Vec<ProfileItem>) -> Self {
+        Self {
+            operator_account: None,
+            from_account: from_account.into(),
+            profile_item,
+            event_time: None,
+        }
+    }
+}
+
+impl ProfileItem {
+    /// The field `tag` with `value`.
+    pub fn new(tag: impl Into<String>, value: impl Into<Value>) -> Self {
+        Self {
+            tag: tag.into(),
+            value: value.into(),
+        }
+    }
+}
+
+impl FollowAdd {
+    /// `from_account` followed the accounts of `follow_list`.
+    pub fn new(from_account: impl Into<String>, follow_list: Vec<FollowItem>) -> Self {
+        Self {
+            from_account: from_account.into(),
+            follow_list,
+            event_time: None,
+        }
+    }
+}
+
+impl FollowItem {
+    /// `to_account` was followed.
+    pub fn new(to_account: impl Into<String>) -> Self {
+        Self {
+            to_account: to_account.into(),
+        }
+    }
+}
+
+impl FollowDelete {
+    /// `from_account` unfollowed the accounts of `to_account`.
+    pub fn new(from_account: impl Into<String>, to_account: Vec<String>) -> Self {
+        Self {
+            from_account: from_account.into(),
+            to_account,
+            event_time: None,
+        }
+    }
+}
+
+impl RequestOverLimit {
+    /// `request` calls to `service_name`/`command` in one second, whose limit is `limit`.
+    pub fn new(
+        service_name: impl Into<String>,
+        command: impl Into<String>,
+        request: u64,
+        limit: u64,
+    ) -> Self {
+        Self {
+            service_name: service_name.into(),
+            command: command.into(),
+            request,
+            limit,
+            event_time: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_encoded_event_decodes_to_itself() {
+        let mut added = FriendAdd::new(vec![
+            FriendPair::new("a", "b", "a"),
+            FriendPair::new("b", "a", "a"),
+        ]);
+        added.client_cmd = Some("friend_add".to_owned());
+        added.admin_account = Some("admin".to_owned());
+        added.force_flag = Some(0);
+        let mut portrait = PortraitSet::new("a", vec![ProfileItem::new("Tag_Profile_IM_Level", 3)]);
+        portrait.event_time = Some(1_000);
+        for event in [
+            Event::FriendAdd(added),
+            Event::FriendDelete(PairEvent::new(vec![Pair::new("a", "b")])),
+            Event::PortraitSet(portrait),
+            Event::FollowDelete(FollowDelete::new("a", vec!["b".to_owned()])),
+            Event::RequestOverLimit(RequestOverLimit::new("sns", "friend_add", 161, 200)),
+        ] {
+            let body = event.encode().unwrap();
+            let json: Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(json["CallbackCommand"], event.command());
+            assert_eq!(Event::decode(Some(event.command()), &body).unwrap(), event);
+        }
+        let body = Event::FriendDelete(PairEvent::new(vec![Pair::new("a", "b")]))
+            .encode()
+            .unwrap();
+        assert_eq!(
+            serde_json::from_slice::<Value>(&body).unwrap(),
+            serde_json::json!({
+                "CallbackCommand": "Sns.CallbackFriendDelete",
+                "PairList": [{"From_Account": "a", "To_Account": "b"}]
+            })
+        );
+    }
+}

@@ -7,6 +7,8 @@ use tencent_im_friends::{
     BlackListGet, BlackListGetResponse, BlackRelation, ItemResults,
 };
 
+use tencent_im_webhooks::{Event, Pair};
+
 use super::{answers, Outcome, World};
 
 impl World {
@@ -14,6 +16,7 @@ impl World {
         self.check_sns_request(&req.from_account, "To_Account", req.to_accounts.len())?;
         let from = req.from_account.as_str();
         let mut results = Vec::with_capacity(req.to_accounts.len());
+        let mut blocked = Vec::new();
         for to in &req.to_accounts {
             let failure = if to == from {
                 Some((ErrorCode::SNS_BAD_PARAMETER, "Err_SNS_BlackListAdd_Self"))
@@ -46,22 +49,26 @@ impl World {
                     // Blocking ends the friendship both ways.
                     self.unfriend(from, to);
                     self.unfriend(to, from);
+                    blocked.push(Pair::new(from, to));
                     results.push(ResultItem::ok(to.as_str()));
                 }
             }
         }
+        self.emit_pairs(blocked, Event::BlackListAdd);
         Ok(answers::item_results(results))
     }
 
     pub(crate) fn black_list_delete(&mut self, req: BlackListDelete) -> Outcome<ItemResults> {
         self.check_sns_request(&req.from_account, "To_Account", req.to_accounts.len())?;
         let me = self.account_mut(&req.from_account)?;
+        let mut unblocked = Vec::new();
         let results = req
             .to_accounts
             .iter()
             .map(|to| {
                 if me.blocklist.shift_remove(to).is_some() {
                     me.blocklist_sequence += 1;
+                    unblocked.push(Pair::new(&req.from_account, to));
                     ResultItem::ok(to.as_str())
                 } else {
                     ResultItem::failed(
@@ -72,6 +79,7 @@ impl World {
                 }
             })
             .collect();
+        self.emit_pairs(unblocked, Event::BlackListDelete);
         Ok(answers::item_results(results))
     }
 

@@ -35,6 +35,7 @@ impl World {
                 answers::item(to, ErrorCode::OK, "")
             });
         }
+        self.emit_follow_add(&req.from_account, &results);
         Ok(follow_results(results))
     }
 
@@ -49,6 +50,7 @@ impl World {
                 None => answers::item(to, ErrorCode::SNS_BAD_PARAMETER, "Err_Follow_Not_Following"),
             })
             .collect();
+        self.emit_follow_delete(&req.from_account, &results);
         Ok(follow_results(results))
     }
 

@@ -125,6 +125,19 @@ impl FriendRecord {
     }
 }
 
+/// A friend request waiting for its target's answer: what the requester asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FriendRequest {
+    pub add_source: String,
+    /// The requester's remark for the target.
+    pub remark: Option<String>,
+    /// The requester's friend group for the target.
+    pub group: Option<String>,
+    pub add_wording: Option<String>,
+    /// When it was sent.
+    pub at: i64,
+}
+
 /// One account and everything it owns.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Account {
@@ -139,6 +152,8 @@ pub(crate) struct Account {
     pub blocklist: IndexMap<String, i64>,
     /// Followed accounts with the time they were followed.
     pub following: IndexMap<String, i64>,
+    /// Friend requests waiting for this account's answer, by requester, oldest first.
+    pub requests: IndexMap<String, FriendRequest>,
     /// Friend groups in the order they were made.
     pub groups: Vec<String>,
     pub standard_sequence: u64,
@@ -208,6 +223,9 @@ pub(crate) struct Limits {
 pub struct World {
     pub(crate) accounts: HashMap<String, Account>,
     pub(crate) limits: Limits,
+    /// The app admin: the caller of every REST call.
+    pub(crate) admin: String,
+    pub(crate) outbox: Outbox,
 }
 
 fn item_failure(to: &str, code: ErrorCode, info: &str) -> ResultItem {
@@ -216,16 +234,24 @@ fn item_failure(to: &str, code: ErrorCode, info: &str) -> ResultItem {
 
 mod answers;
 mod blocklist;
+mod clients;
 mod follows;
 mod groups;
+mod outbox;
 pub(crate) mod profile;
 mod relations;
 
+pub(crate) use clients::Verdicts;
+pub(crate) use outbox::Outbox;
+use outbox::{AddCause, MadePairs};
+
 impl World {
-    pub(crate) fn new(limits: Limits) -> Self {
+    pub(crate) fn new(limits: Limits, admin: String) -> Self {
         Self {
             accounts: HashMap::new(),
             limits,
+            admin,
+            outbox: Outbox::default(),
         }
     }
 
@@ -445,6 +471,7 @@ impl World {
                 account.blocklist_sequence += 1;
             }
             account.following.shift_remove(gone);
+            account.requests.shift_remove(gone);
         }
     }
 
@@ -529,21 +556,56 @@ impl World {
 
     pub(crate) fn friend_add(&mut self, req: FriendAdd, now: i64) -> Outcome<FriendAddResponse> {
         self.check_sns_request(&req.from_account, "AddFriendItem", req.items.len())?;
+        let admin = self.admin.clone();
+        let cause = AddCause {
+            client_cmd: "friend_add",
+            admin: &admin,
+            forced: req.force_add_flags == Some(ForceAddFlag::Force),
+        };
+        Ok(self.add_friends(req, now, cause, &Verdicts::default()))
+    }
+
+    /// friend_add's items, REST or client: each refused by the app (`verdicts`) fails with its
+    /// code; the others follow the friend_add rules. The friendships made are one
+    /// `Sns.CallbackFriendAdd` caused by `cause`.
+    pub(crate) fn add_friends(
+        &mut self,
+        req: FriendAdd,
+        now: i64,
+        cause: AddCause<'_>,
+        verdicts: &Verdicts,
+    ) -> FriendAddResponse {
         let both = req.add_type.unwrap_or_default() == AddType::Both;
         let forced = req.force_add_flags == Some(ForceAddFlag::Force);
         let from = req.from_account;
         let mut results = Vec::with_capacity(req.items.len());
+        let mut made = MadePairs::default();
         for (index, item) in req.items.into_iter().enumerate() {
             let to = item.to_account.clone();
+            if let Some(refusal) = verdicts.refusal(&to) {
+                results.push(refusal);
+                continue;
+            }
             let outcome = self.add_one(&from, item, index, both, forced, now);
             results.push(match outcome {
-                Ok(()) => ResultItem::ok(&to),
+                Ok((mine, theirs)) => {
+                    if mine {
+                        made.push(&from, &to, &from);
+                    }
+                    if theirs {
+                        made.push(&to, &from, &from);
+                    }
+                    ResultItem::ok(&to)
+                }
                 Err((code, info)) => item_failure(&to, code, info),
             });
         }
-        Ok(answers::item_results(results))
+        self.emit_friends_made(made, cause);
+        answers::item_results(results)
     }
 
+    /// Adds one friend; `Ok((mine, theirs))` tells which friend lists gained a friend. A target
+    /// that confirms requests keeps the request, to be answered by its client.
     fn add_one(
         &mut self,
         from: &str,
@@ -552,7 +614,7 @@ impl World {
         both: bool,
         forced: bool,
         now: i64,
-    ) -> Result<(), (ErrorCode, &'static str)> {
+    ) -> Result<(bool, bool), (ErrorCode, &'static str)> {
         none_if_empty(&mut item.group);
         none_if_empty(&mut item.remark);
         none_if_empty(&mut item.add_wording);
@@ -606,10 +668,22 @@ impl World {
             match peer.allow_type {
                 AllowType::AllowAny => {}
                 AllowType::NeedConfirm => {
+                    let request = FriendRequest {
+                        add_source: item.add_source,
+                        remark: item.remark,
+                        group: item.group,
+                        add_wording: item.add_wording,
+                        at: now,
+                    };
+                    if let Some(peer) = self.accounts.get_mut(to) {
+                        // A new request replaces the requester's earlier one.
+                        peer.requests.shift_remove(from);
+                        peer.requests.insert(from.to_owned(), request);
+                    }
                     return Err((
                         ErrorCode::SNS_PENDING_CONFIRMATION,
                         "Err_SNS_FriendAdd_Friend_Add_Need_Confirm",
-                    ))
+                    ));
                 }
                 AllowType::DenyAny => {
                     return Err((
@@ -659,7 +733,7 @@ impl World {
                 .insert(from.to_owned(), FriendRecord::new(&item.add_source, now));
             peer.standard_sequence += 1;
         }
-        Ok(())
+        Ok((!i_have, both && !peer_has))
     }
 
     pub(crate) fn friend_get(&self, req: FriendGet) -> Outcome<FriendGetResponse> {

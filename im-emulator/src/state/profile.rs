@@ -78,6 +78,12 @@ impl World {
                 _ => {}
             }
         }
+        // The callback carries the fields as they were sent, taken before they are stored.
+        let sent: Vec<(String, serde_json::Value)> = req
+            .profile_item
+            .iter()
+            .map(|item| (item.tag().as_str().to_owned(), item.value()))
+            .collect();
         let account = self
             .accounts
             .get_mut(&req.from_account)
@@ -99,6 +105,7 @@ impl World {
         if let Some(allow_type) = allow_type {
             account.allow_type = allow_type;
         }
+        self.emit_portrait_set(&req.from_account, sent);
         Ok(Empty {})
     }
 

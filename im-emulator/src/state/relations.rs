@@ -6,6 +6,7 @@ use tencent_im_friends::{
     FriendGetList, FriendGetListResponse, FriendRelation, FriendUpdate, FriendUpdateItem,
     FriendValue, ItemResults, Tag, TagValue,
 };
+use tencent_im_webhooks::{Event, Pair};
 
 use super::{answers, Account, FriendRecord, Outcome, World};
 
@@ -109,6 +110,7 @@ impl World {
         let both = req.delete_type.unwrap_or_default() == DeleteType::Both;
         let from = req.from_account.as_str();
         let mut results = Vec::with_capacity(req.to_accounts.len());
+        let mut deleted = Vec::new();
         for to in &req.to_accounts {
             let account = self.account_mut(from)?;
             if account.friends.shift_remove(to).is_none() {
@@ -116,11 +118,13 @@ impl World {
                 continue;
             }
             account.standard_sequence += 1;
-            if both {
-                self.unfriend(to, from);
+            deleted.push(Pair::new(from, to));
+            if both && self.unfriend(to, from) {
+                deleted.push(Pair::new(to, from));
             }
             results.push(ResultItem::ok(to.as_str()));
         }
+        self.emit_pairs(deleted, Event::FriendDelete);
         Ok(answers::item_results(results))
     }
 
@@ -132,21 +136,30 @@ impl World {
         if !friends.is_empty() {
             account.standard_sequence += 1;
         }
-        if req.delete_type.unwrap_or_default() == DeleteType::Both {
-            for to in &friends {
-                self.unfriend(to, from);
+        let both = req.delete_type.unwrap_or_default() == DeleteType::Both;
+        let mut deleted = Vec::new();
+        for to in &friends {
+            deleted.push(Pair::new(from, to));
+            if both && self.unfriend(to, from) {
+                deleted.push(Pair::new(to, from));
             }
         }
+        self.emit_pairs(deleted, Event::FriendDelete);
         Ok(Empty {})
     }
 
-    /// Removes `friend` from `owner`'s list, if there.
-    pub(crate) fn unfriend(&mut self, owner: &str, friend: &str) {
-        if let Some(account) = self.accounts.get_mut(owner) {
-            if account.friends.shift_remove(friend).is_some() {
+    /// Removes `friend` from `owner`'s list; whether it was there.
+    pub(crate) fn unfriend(&mut self, owner: &str, friend: &str) -> bool {
+        let removed = self
+            .accounts
+            .get_mut(owner)
+            .is_some_and(|account| account.friends.shift_remove(friend).is_some());
+        if removed {
+            if let Some(account) = self.accounts.get_mut(owner) {
                 account.standard_sequence += 1;
             }
         }
+        removed
     }
 
     pub(crate) fn friend_check(&self, req: FriendCheck) -> Outcome<FriendCheckResponse> {
