@@ -113,6 +113,7 @@ mod request_log;
 mod routes;
 mod server;
 mod state;
+mod ui;
 mod world;
 
 use std::net::SocketAddr;
@@ -133,6 +134,10 @@ pub use net::{
 };
 pub use request_log::{RequestRecord, DEFAULT_REQUEST_LOG_BYTES, DEFAULT_REQUEST_LOG_CAPACITY};
 pub use routes::CallContext;
+pub use state::snapshot::{
+    Sequences, Snapshot, SnapshotAccount, SnapshotEntry, SnapshotError, SnapshotFriend,
+    SNAPSHOT_FORMAT, SNAPSHOT_VERSION,
+};
 pub use state::{AllowType, Refusal, World};
 
 /// SDKAppID the emulator uses unless told otherwise.
@@ -167,6 +172,9 @@ impl Emulator {
             request_log_bytes: DEFAULT_REQUEST_LOG_BYTES,
             limits: ServerLimits::default(),
             sig_lockout: Some(SigLockout::default()),
+            ui: true,
+            ui_on_any_address: false,
+            initial_state: None,
         })
     }
 }
@@ -188,6 +196,9 @@ pub struct EmulatorBuilder {
     request_log_bytes: usize,
     limits: ServerLimits,
     sig_lockout: Option<SigLockout>,
+    ui: bool,
+    ui_on_any_address: bool,
+    initial_state: Option<Snapshot>,
 }
 
 impl EmulatorBuilder {
@@ -322,10 +333,50 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Whether the emulator serves its web page at `/` (default on): views of the accounts
+    /// and their relations, the request log, the rates and faults (which it can change) and
+    /// the whole state (export, import, reset). It is served only on a loopback address unless
+    /// [`ui_on_any_address`](Self::ui_on_any_address) says otherwise; see
+    /// [`RunningEmulator::ui_url`].
+    pub fn ui(mut self, serve: bool) -> Self {
+        self.ui = serve;
+        self
+    }
+
+    /// Whether the web page is served when the emulator listens on an address other than
+    /// loopback (default off). The page has no login: anyone who reaches the address can read
+    /// the state and the request log and change them (its forms still refuse other sites).
+    pub fn ui_on_any_address(mut self, serve: bool) -> Self {
+        self.ui_on_any_address = serve;
+        self
+    }
+
+    /// Starts from `snapshot` instead of no accounts. It is checked whole here (see
+    /// [`Snapshot`]); the error says what is wrong and where.
+    pub fn import_state(mut self, snapshot: Snapshot) -> Result<Self, SnapshotError> {
+        let mut world = state::World::new(state::Limits {
+            friend_page_size: self.friend_page_size,
+        });
+        world.import_snapshot(snapshot.clone())?;
+        self.initial_state = Some(snapshot);
+        Ok(self)
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<RunningEmulator> {
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
+        let mut world = state::World::new(state::Limits {
+            friend_page_size: self.friend_page_size,
+        });
+        if let Some(snapshot) = self.initial_state {
+            world
+                .import_snapshot(snapshot)
+                .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))?;
+        }
+        let page = (self.ui && (addr.ip().is_loopback() || self.ui_on_any_address))
+            .then(|| ui::Guard::new(addr, !addr.ip().is_loopback()))
+            .flatten();
         let app = Arc::new(server::App {
             signer: tencent_im_core::usersig::UserSigSigner::new(
                 self.sdkappid,
@@ -333,9 +384,7 @@ impl EmulatorBuilder {
             ),
             admin: self.admin.clone(),
             clock: self.clock,
-            world: Mutex::new(state::World::new(state::Limits {
-                friend_page_size: self.friend_page_size,
-            })),
+            world: Mutex::new(world),
             log: request_log::RequestLog::new(self.request_log_capacity, self.request_log_bytes),
             routes: server::served_routes(self.routes, self.rate_limit),
             faults: faults::FaultInjector::new(
@@ -347,7 +396,8 @@ impl EmulatorBuilder {
             limits: self.limits.clone(),
         });
         let (stop, stopped) = oneshot::channel::<()>();
-        let router = server::router(Arc::clone(&app));
+        let ui = page.is_some();
+        let router = server::router(Arc::clone(&app), page);
         let limits = self.limits;
         let task = tokio::spawn(async move {
             // A dropped sender stops the server as a sent signal does.
@@ -361,6 +411,7 @@ impl EmulatorBuilder {
             sdkappid: self.sdkappid,
             secret_key: self.secret_key,
             admin: self.admin,
+            ui,
             app,
             stop: Some(stop),
             task: Some(task),
@@ -375,6 +426,7 @@ pub struct RunningEmulator {
     sdkappid: u64,
     secret_key: SecretKey,
     admin: String,
+    ui: bool,
     app: Arc<server::App>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -389,6 +441,12 @@ impl RunningEmulator {
     /// `http://127.0.0.1:PORT`, for `IM_BASE_URL` or `ClientBuilder::base_url`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The web page's address, `http://127.0.0.1:PORT/`, when it is served (see
+    /// [`EmulatorBuilder::ui`]).
+    pub fn ui_url(&self) -> Option<String> {
+        self.ui.then(|| format!("http://{}/", self.addr))
     }
 
     /// The SDKAppID it serves.
@@ -441,6 +499,33 @@ impl RunningEmulator {
         self.app.faults.script(fault);
     }
 
+    /// Replaces the fault plan: the next request rolls against `plan` (faults queued with
+    /// [`inject`](Self::inject) still come first).
+    pub fn set_faults(&self, plan: FaultPlan) {
+        self.app.faults.set_plan(plan);
+    }
+
+    /// The fault plan requests roll against.
+    pub fn faults(&self) -> FaultPlan {
+        self.app.faults.plan()
+    }
+
+    /// The whole state (see [`Snapshot`]).
+    pub fn export_state(&self) -> Snapshot {
+        self.world().export_snapshot()
+    }
+
+    /// Replaces the whole state with `snapshot`, once all of it has been checked; on an error
+    /// nothing changes.
+    pub fn import_state(&self, snapshot: Snapshot) -> Result<(), SnapshotError> {
+        self.world().import_snapshot(snapshot)
+    }
+
+    /// Forgets every account.
+    pub fn reset_state(&self) {
+        self.world().clear();
+    }
+
     /// How many faults have been injected so far.
     pub fn faults_injected(&self) -> u64 {
         self.app.faults.injected()
@@ -485,6 +570,16 @@ impl RunningEmulator {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+    }
+}
+
+impl RunningEmulator {
+    /// [`shutdown`](Self::shutdown), then the state as the last requests left it.
+    pub async fn shutdown_and_export(self) -> Snapshot {
+        let app = Arc::clone(&self.app);
+        self.shutdown().await;
+        let world = app.world.lock().unwrap_or_else(PoisonError::into_inner);
+        world.export_snapshot()
     }
 }
 

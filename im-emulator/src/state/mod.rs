@@ -208,6 +208,7 @@ mod follows;
 mod groups;
 pub(crate) mod profile;
 mod relations;
+pub(crate) mod snapshot;
 
 impl World {
     pub(crate) fn new(limits: Limits) -> Self {
