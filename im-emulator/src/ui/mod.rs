@@ -16,7 +16,7 @@
 //! - Bodies are bounded (64 KiB for forms, [`MAX_IMPORT_BYTES`] for an import) and read within
 //!   the emulator's body timeout and memory budget.
 //! - The answers forbid scripts, framing and sniffing (`Content-Security-Policy`,
-//!   `X-Frame-Options`, `X-Content-Type-Options`), are not cached and send no referrer.
+//!   `X-Frame-Options`, `X-Content-Type-Options`), are not cached and send no referrer to other sites.
 //! - Every value shown is escaped (maud escapes by default); the secret key and UserSigs are
 //!   never held by the page, and the request log keeps no query strings.
 //!
@@ -216,7 +216,8 @@ fn harden(headers: &mut HeaderMap) {
     );
     set(headers, "x-frame-options", "DENY");
     set(headers, "x-content-type-options", "nosniff");
-    set(headers, "referrer-policy", "no-referrer");
+    // Not `no-referrer`: with it a browser sends `Origin: null` on the page's own forms.
+    set(headers, "referrer-policy", "same-origin");
     set(headers, "cache-control", "no-store");
 }
 
