@@ -57,6 +57,20 @@
 //!
 //! An unknown path is answered as the service does: HTTP 200 with 60009.
 //!
+//! # The web page and the state
+//!
+//! A running emulator serves a page at `/` (see [`EmulatorBuilder::ui`] and
+//! [`RunningEmulator::ui_url`]): its accounts and their relations, the request log, each path's
+//! rate and use, the fault plan (which it can change), and the whole state, which it can export,
+//! import and reset. It is served on a loopback address only unless
+//! [`EmulatorBuilder::ui_on_any_address`]; it answers only to loopback host names and takes
+//! changes only as POSTs with a per-process token from its own origin.
+//!
+//! The state is a versioned JSON document ([`Snapshot`]): start from one with
+//! [`EmulatorBuilder::import_state`] (`--import FILE`), replace the state with
+//! [`RunningEmulator::import_state`], read it with [`RunningEmulator::export_state`]
+//! (`--export-on-exit FILE`).
+//!
 //! # Semantics
 //!
 //! Each account starts with `AllowType_Type_NeedConfirm`, as on the service. Limits: 3000

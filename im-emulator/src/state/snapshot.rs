@@ -1,42 +1,4 @@
-//! The whole state as a versioned JSON document: what `--import FILE`, `--export-on-exit FILE`
-//! and the web page's export and import read and write.
-//!
-//! ```json
-//! {
-//!   "format": "tencent-im-emulator/state",
-//!   "version": 1,
-//!   "accounts": [
-//!     {
-//!       "id": "alice",
-//!       "nick": "Alice",
-//!       "allow_type": "AllowType_Type_AllowAny",
-//!       "groups": ["work"],
-//!       "friends": [
-//!         { "id": "bob", "add_source": "AddSource_Type_Web", "remark": "Bobby",
-//!           "groups": ["work"], "add_time": 1700000000,
-//!           "custom": { "Tag_SNS_Custom_Level": 3 } }
-//!       ],
-//!       "blocklist": [{ "id": "mallory", "time": 1700000100 }],
-//!       "following": [{ "id": "bob", "time": 1700000200 }]
-//!     },
-//!     { "id": "bob" },
-//!     { "id": "mallory" }
-//!   ]
-//! }
-//! ```
-//!
-//! Only `format`, `version`, `accounts` and each account's `id` are required. Friends, blocklist
-//! entries and follows keep their order (friend_get's and black_list_get's order). One side of a
-//! friendship is one entry: a two-way friendship is listed under both accounts. Fans are not
-//! listed: they are the accounts whose `following` holds an account. `sequences` (`standard`,
-//! `custom`, `group`, `blocklist`) carries the change counters clients cache; left out, they
-//! start at 0.
-//!
-//! An import is checked whole before anything changes: every account id valid and unique,
-//! every friend, blocked or followed account imported, no account holding itself, no entry twice,
-//! at most 3000 friends, 32 groups and 1000 blocklist entries, a friend's groups among the
-//! account's groups, no account both a friend and blocked, add sources and custom tags as
-//! friend_import takes them. The first problem is the error, with the field it is at.
+//! The whole state as a versioned JSON document (see [`Snapshot`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -54,7 +16,45 @@ pub const SNAPSHOT_FORMAT: &str = "tencent-im-emulator/state";
 pub const SNAPSHOT_VERSION: u64 = 1;
 
 /// The whole state of an emulator: every account with its friends, groups, blocklist and
-/// follows. See the [module documentation](self) for the JSON format.
+/// follows, as the versioned JSON document that `--import FILE`, `--export-on-exit FILE` and the
+/// web page read and write.
+///
+/// ```json
+/// {
+///   "format": "tencent-im-emulator/state",
+///   "version": 1,
+///   "accounts": [
+///     {
+///       "id": "alice",
+///       "nick": "Alice",
+///       "allow_type": "AllowType_Type_AllowAny",
+///       "groups": ["work"],
+///       "friends": [
+///         { "id": "bob", "add_source": "AddSource_Type_Web", "remark": "Bobby",
+///           "groups": ["work"], "add_time": 1700000000,
+///           "custom": { "Tag_SNS_Custom_Level": 3 } }
+///       ],
+///       "blocklist": [{ "id": "mallory", "time": 1700000100 }],
+///       "following": [{ "id": "bob", "time": 1700000200 }]
+///     },
+///     { "id": "bob" },
+///     { "id": "mallory" }
+///   ]
+/// }
+/// ```
+///
+/// Only `format`, `version`, `accounts` and each account's `id` are required. Friends, blocklist
+/// entries and follows keep their order (friend_get's and black_list_get's order). One side of a
+/// friendship is one entry: a two-way friendship is listed under both accounts. Fans are not
+/// listed: they are the accounts whose `following` holds an account. `sequences` (`standard`,
+/// `custom`, `group`, `blocklist`) carries the change counters clients cache; left out, they
+/// start at 0.
+///
+/// An import is checked whole before anything changes: every account id valid and unique,
+/// every friend, blocked or followed account imported, no account holding itself, no entry twice,
+/// at most 3000 friends, 32 groups and 1000 blocklist entries, a friend's groups among the
+/// account's groups, no account both a friend and blocked, add sources and custom tags as
+/// friend_import takes them. The first problem is the error, with the field it is at.
 ///
 /// Read one with [`Snapshot::from_json`], which checks the format and version; an import
 /// ([`RunningEmulator::import_state`](crate::RunningEmulator::import_state),
@@ -367,8 +367,8 @@ impl World {
         }
     }
 
-    /// Replaces the whole state with `snapshot`, once all of it has been checked (see the
-    /// [module documentation](self)); on an error nothing changes.
+    /// Replaces the whole state with `snapshot`, once all of it has been checked (see
+    /// [`Snapshot`]); on an error nothing changes.
     pub fn import_snapshot(&mut self, snapshot: Snapshot) -> Result<(), SnapshotError> {
         let accounts = build(snapshot)?;
         self.accounts = accounts;
