@@ -416,3 +416,55 @@ async fn the_request_log_stays_within_its_bytes_with_answers() {
     }
     assert_eq!(emulator.logged_bytes(), before);
 }
+
+#[test]
+fn the_binary_starts_from_a_state_file_and_writes_it_back_on_exit() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let dir = std::env::temp_dir().join(format!("im-emulator-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("in.json");
+    let output = dir.join("out.json");
+    let state = seed();
+    std::fs::write(&input, state.to_json_pretty()).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_im-emulator"))
+        .args(["--import", input.to_str().unwrap()])
+        .args(["--export-on-exit", output.to_str().unwrap()])
+        .env_remove("IM_SECRET_KEY")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("listening on "), "{first}");
+    let page = lines
+        .map_while(Result::ok)
+        .find(|line| line.starts_with("# web page: http://127.0.0.1:"));
+    assert!(page.is_some());
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(child.wait().unwrap().success());
+    let written = Snapshot::from_json(&std::fs::read(&output).unwrap()).unwrap();
+    let mut expected = state;
+    expected.accounts.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(written, expected);
+
+    // A bad file stops the binary with the reason and where it is.
+    std::fs::write(
+        &input,
+        br#"{"format": "tencent-im-emulator/state", "version": 9, "accounts": []}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_im-emulator"))
+        .args(["--import", input.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("version 9 is not supported"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
