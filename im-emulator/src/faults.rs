@@ -16,9 +16,12 @@
 //! | `lost` | the connection is cut instead of the answer | **yes** |
 //!
 //! One roll per request decides which fault, if any, applies; probabilities must add up to at
-//! most 1. The same seed gives the same sequence of rolls.
+//! most 1. The same seed gives the same sequence of rolls. The plan of a running emulator can be
+//! replaced (see [`RunningEmulator::set_faults`](crate::RunningEmulator::set_faults)); the next
+//! request rolls against the new one.
 
 use std::collections::VecDeque;
+use std::fmt;
 use std::str::FromStr;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -40,6 +43,31 @@ pub enum Fault {
     Truncate,
     /// The request is applied and its answer never arrives (the connection is cut).
     Lost,
+}
+
+impl fmt::Display for Fault {
+    /// The fault's kind as the fault string writes it: `http502`, `code:N`, `reset`,
+    /// `delay=D`, `truncate`, `lost`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fault::Http502 => f.write_str("http502"),
+            Fault::Code(code) => write!(f, "code:{}", code.0),
+            Fault::Reset => f.write_str("reset"),
+            Fault::Delay(delay) => write!(f, "delay={}", format_duration(*delay)),
+            Fault::Truncate => f.write_str("truncate"),
+            Fault::Lost => f.write_str("lost"),
+        }
+    }
+}
+
+/// A duration as the fault string reads it back: whole milliseconds as `ms`, anything finer
+/// as seconds.
+fn format_duration(delay: Duration) -> String {
+    if delay.subsec_nanos().is_multiple_of(1_000_000) {
+        format!("{}ms", delay.as_millis())
+    } else {
+        format!("{}s", delay.as_secs_f64())
+    }
 }
 
 /// A fault string that could not be read.
@@ -73,8 +101,31 @@ impl FaultPlan {
         self.faults.iter().all(|(_, p)| *p <= 0.0)
     }
 
+    /// The faults with their probabilities, in the order they were given.
+    pub fn faults(&self) -> &[(Fault, f64)] {
+        &self.faults
+    }
+
     fn total(&self) -> f64 {
         self.faults.iter().map(|(_, p)| p).sum()
+    }
+}
+
+impl fmt::Display for FaultPlan {
+    /// The plan as a fault string, which parses back into the same plan.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, (fault, probability)) in self.faults.iter().enumerate() {
+            if index > 0 {
+                f.write_str(",")?;
+            }
+            match fault {
+                Fault::Delay(delay) => {
+                    write!(f, "delay={}@{probability}", format_duration(*delay))?
+                }
+                other => write!(f, "{other}={probability}")?,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -158,12 +209,12 @@ impl FromStr for FaultPlan {
 /// Decides the fault of each request.
 #[derive(Debug)]
 pub(crate) struct FaultInjector {
-    plan: FaultPlan,
     state: Mutex<InjectorState>,
 }
 
 #[derive(Debug)]
 struct InjectorState {
+    plan: FaultPlan,
     rng: fastrand::Rng,
     scripted: VecDeque<Fault>,
     injected: u64,
@@ -172,8 +223,8 @@ struct InjectorState {
 impl FaultInjector {
     pub(crate) fn new(plan: FaultPlan, seed: u64) -> Self {
         Self {
-            plan,
             state: Mutex::new(InjectorState {
+                plan,
                 rng: fastrand::Rng::with_seed(seed),
                 scripted: VecDeque::new(),
                 injected: 0,
@@ -183,14 +234,14 @@ impl FaultInjector {
 
     /// The fault of the next request, if any: a scripted one first, then a roll.
     pub(crate) fn next(&self) -> Option<Fault> {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.lock();
         let fault = match state.scripted.pop_front() {
             Some(fault) => Some(fault),
-            None if self.plan.is_empty() => None,
+            None if state.plan.is_empty() => None,
             None => {
                 let roll = state.rng.f64();
                 let mut cumulative = 0.0;
-                self.plan.faults.iter().find_map(|(fault, p)| {
+                state.plan.faults.iter().find_map(|(fault, p)| {
                     cumulative += p;
                     (roll < cumulative).then_some(*fault)
                 })
@@ -201,18 +252,30 @@ impl FaultInjector {
     }
 
     pub(crate) fn script(&self, fault: Fault) {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .scripted
-            .push_back(fault);
+        self.lock().scripted.push_back(fault);
     }
 
     pub(crate) fn injected(&self) -> u64 {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .injected
+        self.lock().injected
+    }
+
+    /// The plan the next requests roll against.
+    pub(crate) fn plan(&self) -> FaultPlan {
+        self.lock().plan.clone()
+    }
+
+    /// Replaces the plan; the rolls go on from where they are, and scripted faults stay queued.
+    pub(crate) fn set_plan(&self, plan: FaultPlan) {
+        self.lock().plan = plan;
+    }
+
+    /// The faults scripted and not yet met.
+    pub(crate) fn scripted(&self) -> Vec<Fault> {
+        self.lock().scripted.iter().copied().collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, InjectorState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -272,6 +335,26 @@ mod tests {
         let faults = rolls_a.iter().filter(|f| f.is_some()).count();
         assert!((400..600).contains(&faults), "{faults}");
         assert_eq!(a.injected(), faults as u64);
+    }
+
+    #[test]
+    fn a_plan_prints_as_the_string_it_parses_from() {
+        let spec = "http502=0.1,code:30006=0.05,truncate=0.02,delay=200ms@0.05,delay=1500ms@0.01,reset=0.01,lost=0.01";
+        let plan: FaultPlan = spec.parse().unwrap();
+        assert_eq!(plan.to_string(), spec);
+        assert_eq!(plan.to_string().parse::<FaultPlan>().unwrap(), plan);
+        assert_eq!(FaultPlan::none().to_string(), "");
+    }
+
+    #[test]
+    fn a_new_plan_applies_from_the_next_request() {
+        let injector = FaultInjector::new(FaultPlan::none(), 3);
+        assert_eq!(injector.next(), None);
+        injector.set_plan(FaultPlan::none().with(Fault::Code(ErrorCode(30006)), 1.0));
+        assert_eq!(injector.next(), Some(Fault::Code(ErrorCode(30006))));
+        injector.set_plan(FaultPlan::none());
+        assert_eq!(injector.next(), None);
+        assert_eq!(injector.injected(), 1);
     }
 
     #[test]

@@ -57,6 +57,20 @@
 //!
 //! An unknown path is answered as the service does: HTTP 200 with 60009.
 //!
+//! # The web page and the state
+//!
+//! A running emulator serves a page at `/` (see [`EmulatorBuilder::ui`] and
+//! [`RunningEmulator::ui_url`]): its accounts and their relations, the request log, each path's
+//! rate and use, the fault plan (which it can change), and the whole state, which it can export,
+//! import and reset. It is served on a loopback address only unless
+//! [`EmulatorBuilder::ui_on_any_address`]; it answers only to loopback host names and takes
+//! changes only as POSTs with a per-process token from its own origin.
+//!
+//! The state is a versioned JSON document ([`Snapshot`]): start from one with
+//! [`EmulatorBuilder::import_state`] (`--import FILE`), replace the state with
+//! [`RunningEmulator::import_state`], read it with [`RunningEmulator::export_state`]
+//! (`--export-on-exit FILE`).
+//!
 //! # Semantics
 //!
 //! Each account starts with `AllowType_Type_NeedConfirm`, as on the service. Limits: 3000
@@ -150,6 +164,7 @@ mod request_log;
 mod routes;
 mod server;
 mod state;
+mod ui;
 mod webhooks;
 mod world;
 
@@ -172,6 +187,10 @@ pub use net::{
 };
 pub use request_log::{RequestRecord, DEFAULT_REQUEST_LOG_BYTES, DEFAULT_REQUEST_LOG_CAPACITY};
 pub use routes::CallContext;
+pub use state::snapshot::{
+    Sequences, Snapshot, SnapshotAccount, SnapshotEntry, SnapshotError, SnapshotFriend,
+    SNAPSHOT_FORMAT, SNAPSHOT_VERSION,
+};
 pub use state::{AllowType, Refusal, World};
 pub use tencent_im_webhooks::WebhookToken;
 /// The URL type of [`EmulatorBuilder::webhook`].
@@ -216,6 +235,9 @@ impl Emulator {
             webhook: None,
             webhook_timeout: DEFAULT_WEBHOOK_TIMEOUT,
             webhook_queue: DEFAULT_WEBHOOK_QUEUE,
+            ui: true,
+            ui_on_any_address: false,
+            initial_state: None,
         })
     }
 }
@@ -240,6 +262,9 @@ pub struct EmulatorBuilder {
     webhook: Option<(Url, Option<WebhookToken>)>,
     webhook_timeout: Duration,
     webhook_queue: usize,
+    ui: bool,
+    ui_on_any_address: bool,
+    initial_state: Option<Snapshot>,
 }
 
 impl EmulatorBuilder {
@@ -420,6 +445,38 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Whether the emulator serves its web page at `/` (default on): views of the accounts
+    /// and their relations, the request log, the rates and faults (which it can change) and
+    /// the whole state (export, import, reset). It is served only on a loopback address unless
+    /// [`ui_on_any_address`](Self::ui_on_any_address) says otherwise; see
+    /// [`RunningEmulator::ui_url`].
+    pub fn ui(mut self, serve: bool) -> Self {
+        self.ui = serve;
+        self
+    }
+
+    /// Whether the web page is served when the emulator listens on an address other than
+    /// loopback (default off). The page has no login: anyone who reaches the address can read
+    /// the state and the request log and change them (its forms still refuse other sites).
+    pub fn ui_on_any_address(mut self, serve: bool) -> Self {
+        self.ui_on_any_address = serve;
+        self
+    }
+
+    /// Starts from `snapshot` instead of no accounts. It is checked whole here (see
+    /// [`Snapshot`]); the error says what is wrong and where.
+    pub fn import_state(mut self, snapshot: Snapshot) -> Result<Self, SnapshotError> {
+        let mut world = state::World::new(
+            state::Limits {
+                friend_page_size: self.friend_page_size,
+            },
+            self.admin.clone(),
+        );
+        world.import_snapshot(snapshot.clone())?;
+        self.initial_state = Some(snapshot);
+        Ok(self)
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<RunningEmulator> {
         let webhooks = match self.webhook {
@@ -447,7 +504,15 @@ impl EmulatorBuilder {
             },
             self.admin.clone(),
         );
+        if let Some(snapshot) = self.initial_state {
+            world
+                .import_snapshot(snapshot)
+                .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))?;
+        }
         world.outbox.enabled = webhooks.is_some();
+        let page = (self.ui && (addr.ip().is_loopback() || self.ui_on_any_address))
+            .then(|| ui::Guard::new(addr, !addr.ip().is_loopback()))
+            .flatten();
         let app = Arc::new(server::App {
             signer: tencent_im_core::usersig::UserSigSigner::new(
                 self.sdkappid,
@@ -469,7 +534,8 @@ impl EmulatorBuilder {
             limits: self.limits.clone(),
         });
         let (stop, stopped) = oneshot::channel::<()>();
-        let router = server::router(Arc::clone(&app));
+        let ui = page.is_some();
+        let router = server::router(Arc::clone(&app), page);
         let limits = self.limits;
         let task = tokio::spawn(async move {
             // A dropped sender stops the server as a sent signal does.
@@ -491,6 +557,7 @@ impl EmulatorBuilder {
             sdkappid: self.sdkappid,
             secret_key: self.secret_key,
             admin: self.admin,
+            ui,
             app,
             stop: Some(stop),
             task: Some(task),
@@ -506,6 +573,7 @@ pub struct RunningEmulator {
     sdkappid: u64,
     secret_key: SecretKey,
     admin: String,
+    ui: bool,
     app: Arc<server::App>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -537,6 +605,12 @@ impl RunningEmulator {
     /// `http://127.0.0.1:PORT`, for `IM_BASE_URL` or `ClientBuilder::base_url`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The web page's address, `http://127.0.0.1:PORT/`, when it is served (see
+    /// [`EmulatorBuilder::ui`]).
+    pub fn ui_url(&self) -> Option<String> {
+        self.ui.then(|| format!("http://{}/", self.addr))
     }
 
     /// The SDKAppID it serves.
@@ -589,6 +663,33 @@ impl RunningEmulator {
         self.app.faults.script(fault);
     }
 
+    /// Replaces the fault plan: the next request rolls against `plan` (faults queued with
+    /// [`inject`](Self::inject) still come first).
+    pub fn set_faults(&self, plan: FaultPlan) {
+        self.app.faults.set_plan(plan);
+    }
+
+    /// The fault plan requests roll against.
+    pub fn faults(&self) -> FaultPlan {
+        self.app.faults.plan()
+    }
+
+    /// The whole state (see [`Snapshot`]).
+    pub fn export_state(&self) -> Snapshot {
+        self.world().export_snapshot()
+    }
+
+    /// Replaces the whole state with `snapshot`, once all of it has been checked; on an error
+    /// nothing changes.
+    pub fn import_state(&self, snapshot: Snapshot) -> Result<(), SnapshotError> {
+        self.world().import_snapshot(snapshot)
+    }
+
+    /// Forgets every account.
+    pub fn reset_state(&self) {
+        self.world().clear();
+    }
+
     /// How many faults have been injected so far.
     pub fn faults_injected(&self) -> u64 {
         self.app.faults.injected()
@@ -638,6 +739,16 @@ impl RunningEmulator {
             let _ = stop.send(());
             let _ = task.await;
         }
+    }
+}
+
+impl RunningEmulator {
+    /// [`shutdown`](Self::shutdown), then the state as the last requests left it.
+    pub async fn shutdown_and_export(self) -> Snapshot {
+        let app = Arc::clone(&self.app);
+        self.shutdown().await;
+        let world = app.world.lock().unwrap_or_else(PoisonError::into_inner);
+        world.export_snapshot()
     }
 }
 

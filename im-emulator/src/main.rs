@@ -91,6 +91,20 @@ struct Args {
     /// precedence over IM_WEBHOOK_TOKEN.
     #[arg(long, value_name = "PATH", requires = "webhook_url")]
     webhook_token_file: Option<PathBuf>,
+    /// Do not serve the web page (and keep no request log).
+    #[arg(long)]
+    no_ui: bool,
+    /// Serve the web page even when listening on an address other than loopback. It has no
+    /// login: whoever reaches the address can read and change the state.
+    #[arg(long, conflicts_with = "no_ui")]
+    ui_on_any_address: bool,
+    /// Start from this state file (JSON, format `tencent-im-emulator/state` version 1; the page
+    /// and --export-on-exit write it).
+    #[arg(long, value_name = "FILE")]
+    import: Option<PathBuf>,
+    /// Write the state to this file when stopped by SIGINT or SIGTERM.
+    #[arg(long, value_name = "FILE")]
+    export_on_exit: Option<PathBuf>,
 }
 
 /// A secret given on the command line: `Debug` does not show it.
@@ -242,8 +256,29 @@ async fn main() -> ExitCode {
         .faults(args.faults.clone())
         .server_limits(limits)
         .sig_lockout(lockout)
-        // Nothing can read the request log of a separate process: keeping it would only grow.
-        .request_log_capacity(0);
+        .ui(!args.no_ui)
+        .ui_on_any_address(args.ui_on_any_address);
+    // Without the page nothing can read the request log of a separate process: keeping it
+    // would only cost memory.
+    let builder = if args.no_ui {
+        builder.request_log_capacity(0)
+    } else {
+        builder
+    };
+    let builder = match &args.import {
+        Some(path) => match read_state(path).and_then(|snapshot| {
+            builder
+                .import_state(snapshot)
+                .map_err(|err| format!("cannot import {}: {err}", path.display()))
+        }) {
+            Ok(builder) => builder,
+            Err(err) => {
+                eprintln!("im-emulator: {err}");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => builder,
+    };
     let builder = match &key {
         Key::Given(key) => builder.secret_key(key.as_str()),
         Key::BuiltIn => builder,
@@ -278,12 +313,54 @@ async fn main() -> ExitCode {
         );
     }
     let _ = writeln!(stdout, "IM_BASE_URL={}", emulator.base_url());
+    // A shell comment, so that the lines can still be sourced.
+    match emulator.ui_url() {
+        Some(url) => {
+            let _ = writeln!(stdout, "# web page: {url}");
+        }
+        None if !args.no_ui => {
+            let _ = writeln!(
+                stdout,
+                "# web page: off on a non-loopback address (--ui-on-any-address serves it)"
+            );
+        }
+        None => {}
+    }
     let _ = stdout.flush();
     drop(stdout);
 
     signal.await;
-    emulator.shutdown().await;
+    match &args.export_on_exit {
+        Some(path) => {
+            let snapshot = emulator.shutdown_and_export().await;
+            if let Err(err) = write_state(path, &snapshot.to_json_pretty()) {
+                eprintln!(
+                    "im-emulator: cannot export the state to {}: {err}",
+                    path.display()
+                );
+                return ExitCode::FAILURE;
+            }
+        }
+        None => emulator.shutdown().await,
+    }
     ExitCode::SUCCESS
+}
+
+fn read_state(path: &std::path::Path) -> Result<tencent_im_emulator::Snapshot, String> {
+    let bytes = std::fs::read(path)
+        .map_err(|err| format!("cannot read the state file {}: {err}", path.display()))?;
+    tencent_im_emulator::Snapshot::from_json(&bytes)
+        .map_err(|err| format!("cannot import {}: {err}", path.display()))
+}
+
+/// Writes `bytes` to a file beside `path` and renames it over `path`, so that an interrupted
+/// write never leaves half a state where a whole one was.
+fn write_state(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, bytes)?;
+    std::fs::rename(&partial, path)
 }
 
 /// Registers for SIGINT and SIGTERM at once, so that a signal sent as soon as the address is

@@ -2,6 +2,7 @@
 //! the type its body decodes into and the type of its answer, so none of them can be paired
 //! with another call's. The SDK's own calls are registered here, the way a user registers one.
 
+use std::any::TypeId;
 use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
@@ -83,6 +84,8 @@ type Serve = dyn Fn(&App, &Bytes, IpAddr) -> Result<Vec<u8>, Refusal> + Send + S
 pub(crate) struct Route {
     /// `E::RATE`, from which the emulator makes the path's limiter when it starts.
     pub(crate) rate: NonZeroU32,
+    /// `E` and its name, with which the request log reads a body back as its request.
+    pub(crate) endpoint: (TypeId, &'static str),
     pub(crate) serve: Arc<Serve>,
 }
 
@@ -110,11 +113,6 @@ impl Routes {
         // requests overlap everywhere but on the state.
         let serve = move |app: &App, body: &Bytes, caller: IpAddr| {
             let request: E = decode(E::PATH, body)?;
-            if app.log.keeps_anything() {
-                // The body it came as, not a copy of the request: it shares the buffer and
-                // costs the log exactly its length.
-                app.log.record::<E>(E::PATH, body.clone());
-            }
             let now = app.clock.unix_now();
             let call = CallContext { now: now as i64 };
             let answer = app.apply(now, &Origin::rest(caller), |world| {
@@ -126,6 +124,7 @@ impl Routes {
             E::PATH,
             Route {
                 rate: E::RATE,
+                endpoint: (TypeId::of::<E>(), std::any::type_name::<E>()),
                 serve: Arc::new(serve),
             },
         );

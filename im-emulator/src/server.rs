@@ -21,7 +21,7 @@ use tencent_im_core::{Clock, ErrorCode, RateLimit};
 use crate::faults::{Fault, FaultInjector};
 use crate::lockout::Lockouts;
 use crate::net::{self, BodyBudget, HttpRefusal, ServerLimits};
-use crate::request_log::RequestLog;
+use crate::request_log::{Answer, RequestLog};
 use crate::routes::{Route, Routes};
 use crate::state::{Refusal, World};
 use crate::webhooks::http::ControlLimits;
@@ -54,9 +54,92 @@ impl std::fmt::Debug for App {
 
 /// A registered call as a running emulator serves it.
 pub(crate) struct ServedRoute {
-    route: Route,
+    pub(crate) route: Route,
     /// How the path's calls are counted; `None` when rate limiting is off.
-    limiter: Option<PathLimiters>,
+    pub(crate) limiter: Option<PathLimiters>,
+    /// How many calls the path admitted and refused, for the web page.
+    pub(crate) usage: Usage,
+}
+
+/// The calls a path admitted and refused for its rate: in total, and in the current and the
+/// previous second of tokio's clock. A fixed size whatever the traffic.
+#[derive(Debug, Default)]
+pub(crate) struct Usage {
+    state: Mutex<UsageState>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct UsageState {
+    /// The start of the current second; `None` before the first call.
+    second: Option<tokio::time::Instant>,
+    this_second: u32,
+    last_second: u32,
+    admitted: u64,
+    refused: u64,
+}
+
+/// What [`Usage`] shows of a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct UsageFigures {
+    /// Calls admitted in the second before the current one.
+    pub last_second: u32,
+    /// Calls admitted so far in the current second.
+    pub this_second: u32,
+    /// Calls admitted since the start.
+    pub admitted: u64,
+    /// Calls refused with 60007 since the start.
+    pub refused: u64,
+}
+
+impl Usage {
+    fn admitted(&self) {
+        let mut state = self.lock();
+        state.roll(tokio::time::Instant::now());
+        state.this_second = state.this_second.saturating_add(1);
+        state.admitted += 1;
+    }
+
+    fn refused(&self) {
+        self.lock().refused += 1;
+    }
+
+    pub(crate) fn figures(&self) -> UsageFigures {
+        let mut state = self.lock();
+        state.roll(tokio::time::Instant::now());
+        UsageFigures {
+            last_second: state.last_second,
+            this_second: state.this_second,
+            admitted: state.admitted,
+            refused: state.refused,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, UsageState> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl UsageState {
+    /// Moves the current second up to `now`.
+    fn roll(&mut self, now: tokio::time::Instant) {
+        const SECOND: std::time::Duration = std::time::Duration::from_secs(1);
+        let Some(second) = self.second else {
+            self.second = Some(now);
+            return;
+        };
+        let elapsed = now.saturating_duration_since(second);
+        if elapsed >= 2 * SECOND {
+            self.last_second = 0;
+            self.this_second = 0;
+            self.second = Some(now);
+        } else if elapsed >= SECOND {
+            self.last_second = self.this_second;
+            self.this_second = 0;
+            self.second = Some(second + SECOND);
+        }
+    }
 }
 
 /// The routes of a running emulator, each with its own counting when `enforce_rates`.
@@ -79,19 +162,32 @@ pub(crate) fn served_routes(
         .map(|(path, route)| {
             let limiter =
                 enforce_rates.then(|| PathLimiters::new(RateLimit::Documented, Burst::OneSecond));
-            (path, ServedRoute { route, limiter })
+            (
+                path,
+                ServedRoute {
+                    route,
+                    limiter,
+                    usage: Usage::default(),
+                },
+            )
         })
         .collect()
 }
 
-pub(crate) fn router(app: Arc<App>) -> Router {
+pub(crate) fn router(app: Arc<App>, page: Option<crate::ui::Guard>) -> Router {
     // Every method reaches the handler, which refuses all but POST with the envelope (axum's
     // own 405 has an empty body).
-    Router::new()
+    let api = Router::new()
         .merge(crate::webhooks::http::routes())
         .route("/{*path}", any(handle))
         .fallback(not_found)
-        .with_state(app)
+        .with_state(Arc::clone(&app));
+    // The web page's paths, when it is served: `/` and a few static ones outside `v4/`, which
+    // take precedence over the catch-all of the calls.
+    match page {
+        Some(guard) => crate::ui::router(app, guard).merge(api),
+        None => api,
+    }
 }
 
 async fn not_found() -> Response {
@@ -106,6 +202,7 @@ async fn handle(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Response {
+    let started = tokio::time::Instant::now();
     let (parts, body) = request.into_parts();
     if parts.method != Method::POST {
         return HttpRefusal::new(
@@ -146,46 +243,113 @@ async fn handle(
     if let Some(sender) = &app.webhooks {
         sender.count_call(path, served.route.rate, &Origin::rest(peer.ip()));
     }
+    let exchange = Exchange {
+        app: &app,
+        path,
+        served,
+        at: app.clock.unix_now(),
+        started,
+        body: &body.bytes,
+    };
     if let Some(limiter) = &served.limiter {
         if limiter.try_acquire(path, served.route.rate).is_err() {
-            return reply_refusal(rate_limited(path, served.route.rate));
+            served.usage.refused();
+            let refusal = rate_limited(path, served.route.rate);
+            let code = refusal.code;
+            let json = Bytes::from(refusal_json(refusal));
+            exchange.log(200, Some(code), None, json.clone());
+            return json_response(json);
         }
     }
+    served.usage.admitted();
     let fault = app.faults.next();
     match fault {
         Some(Fault::Http502) => {
+            const BAD_GATEWAY: &str = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>";
+            exchange.log(502, None, fault, Bytes::from_static(BAD_GATEWAY.as_bytes()));
             return (
                 StatusCode::BAD_GATEWAY,
                 [(header::CONTENT_TYPE, "text/html")],
-                "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
+                BAD_GATEWAY,
             )
-                .into_response()
+                .into_response();
         }
         Some(Fault::Code(code)) => {
-            return reply_refusal(Refusal::new(code, "Err_Injected_Fault"));
+            let json = Bytes::from(refusal_json(Refusal::new(code, "Err_Injected_Fault")));
+            exchange.log(200, Some(code), fault, json.clone());
+            return json_response(json);
         }
-        Some(Fault::Reset) => return cut_off(Vec::new()),
+        Some(Fault::Reset) => {
+            exchange.log(200, None, fault, Bytes::new());
+            return cut_off(Bytes::new());
+        }
         Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
         Some(Fault::Truncate | Fault::Lost) | None => {}
     }
-    let json = match (served.route.serve)(&app, &body.bytes, peer.ip()) {
-        Ok(json) => json,
-        Err(refusal) => refusal_json(refusal),
+    let (json, code) = match (served.route.serve)(&app, &body.bytes, peer.ip()) {
+        Ok(json) => (Bytes::from(json), ErrorCode::OK),
+        Err(refusal) => {
+            let code = refusal.code;
+            (Bytes::from(refusal_json(refusal)), code)
+        }
     };
     match fault {
         Some(Fault::Truncate) => {
+            exchange.log(200, None, fault, json.clone());
             let half = json.len() / 2;
-            cut_off(json[..half].to_vec())
+            cut_off(json.slice(..half))
         }
-        Some(Fault::Lost) => cut_off(Vec::new()),
-        _ => json_response(json),
+        Some(Fault::Lost) => {
+            exchange.log(200, None, fault, json);
+            cut_off(Bytes::new())
+        }
+        _ => {
+            exchange.log(200, Some(code), fault, json.clone());
+            json_response(json)
+        }
+    }
+}
+
+/// One request on its way through a route, for the request log.
+struct Exchange<'a> {
+    app: &'a App,
+    path: &'static str,
+    served: &'a ServedRoute,
+    /// When it arrived, by the emulator's clock.
+    at: u64,
+    /// When it arrived, for its latency.
+    started: tokio::time::Instant,
+    body: &'a Bytes,
+}
+
+impl Exchange<'_> {
+    /// Keeps the request and what it was answered in the request log.
+    fn log(&self, status: u16, code: Option<ErrorCode>, fault: Option<Fault>, answer: Bytes) {
+        if !self.app.log.keeps_anything() {
+            return;
+        }
+        // The bytes it came as and the ones it was answered, not copies: they share the
+        // buffers and cost the log exactly their lengths.
+        self.app.log.record(
+            self.path,
+            self.served.route.endpoint,
+            self.at,
+            self.started.elapsed(),
+            self.body.clone(),
+            Answer {
+                status,
+                code,
+                fault,
+                body: answer,
+            },
+        );
     }
 }
 
 /// A 200 answer whose body stops after `head` with a broken connection.
-fn cut_off(head: Vec<u8>) -> Response {
+fn cut_off(head: Bytes) -> Response {
     let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-        Ok(Bytes::from(head)),
+        Ok(head),
         Err(std::io::Error::new(
             std::io::ErrorKind::ConnectionReset,
             "injected fault: connection cut",
@@ -364,10 +528,10 @@ fn refusal_json(refusal: Refusal) -> Vec<u8> {
 }
 
 pub(crate) fn reply_refusal(refusal: Refusal) -> Response {
-    json_response(refusal_json(refusal))
+    json_response(Bytes::from(refusal_json(refusal)))
 }
 
-fn json_response(json: Vec<u8>) -> Response {
+fn json_response(json: Bytes) -> Response {
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "application/json")],

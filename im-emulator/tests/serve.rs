@@ -155,11 +155,16 @@ async fn a_user_endpoint_body_is_refused_by_its_family_and_type() {
         code(r#"{"From_Account":"u0000","To_Account":"u1"}"#).await,
         70402
     );
-    // None of these decoded, so none is logged.
-    assert!(emulator
+    // Each is logged with its refusal, and none reads back as the call.
+    let refused: Vec<_> = emulator
         .requests()
+        .into_iter()
+        .filter(|r| r.path() == CountFriends::PATH)
+        .collect();
+    assert_eq!(refused.len(), 7);
+    assert!(refused
         .iter()
-        .all(|r| r.path() != CountFriends::PATH));
+        .all(|r| r.failed() && r.request::<CountFriends>().is_none()));
 }
 
 #[tokio::test]

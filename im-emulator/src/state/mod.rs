@@ -240,6 +240,7 @@ mod groups;
 mod outbox;
 pub(crate) mod profile;
 mod relations;
+pub(crate) mod snapshot;
 
 pub(crate) use clients::Verdicts;
 pub(crate) use outbox::Outbox;
