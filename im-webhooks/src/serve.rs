@@ -70,12 +70,20 @@ impl ServeLimits {
 /// `header_timeout` to finish, then their connections are closed.
 ///
 /// ```
-/// # async fn demo(router: tencent_im_webhooks::axum::Router) -> std::io::Result<()> {
-/// use tencent_im_webhooks::{serve, ServeLimits};
+/// use std::time::Duration;
+/// use tencent_im_webhooks::{serve, ServeLimits, Verifier, WebhookToken, Webhooks};
 ///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let verifier = Verifier::new(1400000000, WebhookToken::new("token from the console")?);
+/// let router = Webhooks::new(verifier).router();
 /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-/// let stop = async { /* e.g. tokio::signal::ctrl_c() */ };
-/// serve(listener, router, ServeLimits::default(), stop).await;
+/// let limits = ServeLimits::default()
+///     .max_connections(64)
+///     .header_timeout(Duration::from_secs(5));
+/// // In a service, `stop` would be a shutdown signal; here it stops at once.
+/// let stop = async {};
+/// serve(listener, router, limits, stop).await;
 /// # Ok(()) }
 /// ```
 pub async fn serve(
