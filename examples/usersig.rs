@@ -1,11 +1,15 @@
 //! Generates or verifies a UserSig.
 //!
-//!     cargo run -p im-examples --example usersig -- gen --sdkappid 1400000000 --key KEY --identifier administrator
-//!     cargo run -p im-examples --example usersig -- verify --sdkappid 1400000000 --key KEY --identifier administrator --usersig SIG
+//!     IM_SECRET_KEY=KEY cargo run -p im-examples --example usersig -- gen --sdkappid 1400000000 --identifier administrator
+//!     cargo run -p im-examples --example usersig -- verify --sdkappid 1400000000 --key-file key.txt --identifier administrator --usersig SIG
+//!
+//! The secret key comes from `--key-file PATH` or `--key` (which any user of the machine can
+//! read in `ps`), else from the `IM_SECRET_KEY` environment variable.
 //!
 //! `gen` prints the UserSig alone on stdout. `verify` prints the decoded document as JSON and
 //! exits 0, or prints the reason to stderr and exits 1.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use base64::engine::general_purpose::STANDARD;
@@ -57,9 +61,13 @@ struct SigParams {
     /// SDKAppID.
     #[arg(long)]
     sdkappid: u64,
-    /// The app's secret key.
+    /// The app's secret key. Any user of the machine can read it in `ps`: prefer --key-file
+    /// or IM_SECRET_KEY (read when neither flag is given).
+    #[arg(long, conflicts_with = "key_file")]
+    key: Option<String>,
+    /// A file holding the secret key (one line; surrounding whitespace is ignored).
     #[arg(long)]
-    key: String,
+    key_file: Option<PathBuf>,
     /// The identifier the UserSig is for.
     #[arg(long)]
     identifier: String,
@@ -69,8 +77,36 @@ struct SigParams {
 }
 
 impl SigParams {
-    fn signer(&self) -> UserSigSigner {
-        UserSigSigner::new(self.sdkappid, self.key.as_str())
+    fn signer(&self) -> Result<UserSigSigner, String> {
+        Ok(UserSigSigner::new(self.sdkappid, self.key()?))
+    }
+
+    /// The key from `--key` or `--key-file` (at most one of them), else `IM_SECRET_KEY`; never
+    /// echoed in errors.
+    fn key(&self) -> Result<String, String> {
+        let key = if let Some(key) = &self.key {
+            key.clone()
+        } else if let Some(path) = &self.key_file {
+            std::fs::read_to_string(path)
+                .map(|text| text.trim().to_owned())
+                .map_err(|err| format!("cannot read the key file {}: {err}", path.display()))?
+        } else {
+            match std::env::var("IM_SECRET_KEY") {
+                Ok(key) => key,
+                Err(std::env::VarError::NotPresent) => {
+                    return Err(
+                        "no secret key: give --key-file PATH, IM_SECRET_KEY or --key".into(),
+                    )
+                }
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    return Err("IM_SECRET_KEY is not valid UTF-8".into())
+                }
+            }
+        };
+        if key.is_empty() {
+            return Err("the secret key is empty: copy it from the console".into());
+        }
+        Ok(key)
     }
 
     fn userbuf(&self) -> Result<Option<Vec<u8>>, String> {
@@ -91,7 +127,7 @@ fn run(cli: Cli) -> Result<(), String> {
             let buf = sig.userbuf()?;
             let time = time.unwrap_or_else(|| SystemClock.unix_now());
             let usersig = sig
-                .signer()
+                .signer()?
                 .generate_at(&sig.identifier, expire, time, buf.as_deref());
             println!("{}", usersig.expose_secret());
             Ok(())
@@ -100,7 +136,7 @@ fn run(cli: Cli) -> Result<(), String> {
             let buf = sig.userbuf()?;
             let now = now.unwrap_or_else(|| SystemClock.unix_now());
             let document = sig
-                .signer()
+                .signer()?
                 .verify(&usersig, &sig.identifier, now, buf.as_deref())
                 .map_err(|err| err.to_string())?;
             let json = serde_json::to_string_pretty(&document).map_err(|err| err.to_string())?;

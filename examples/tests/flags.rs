@@ -44,7 +44,7 @@ fn a_remote_app_needs_yes() {
         .env("IM_SDKAPPID", "1400000000")
         .env("IM_SECRET_KEY", "not-a-real-key")
         .env("IM_ADMIN", "administrator")
-        .env("IM_BASE_URL", "http://192.0.2.1:9")
+        .env("IM_BASE_URL", "https://192.0.2.1:9")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

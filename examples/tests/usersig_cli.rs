@@ -94,3 +94,63 @@ fn verify_failures_exit_1_with_the_reason() {
     assert!(stderr.contains("signature does not match"), "{stderr}");
     assert!(!stderr.contains("wrong"), "the key is not echoed: {stderr}");
 }
+
+/// `usersig gen` of the official vector's document, with the key given by `key_args` and the
+/// environment variable `IM_SECRET_KEY` set to `env_key` (or unset).
+fn gen_with(key_args: &[&str], env_key: Option<&str>) -> (bool, String, String) {
+    let mut command = Command::new(usersig_bin());
+    command.args([
+        "gen",
+        "--sdkappid",
+        "1400000000",
+        "--identifier",
+        "xiaojun",
+        "--expire",
+        "15552000",
+        "--time",
+        "1735689600",
+        "--userbuf-b64",
+        "YWJj",
+    ]);
+    command.args(key_args).env_remove("IM_SECRET_KEY");
+    if let Some(key) = env_key {
+        command.env("IM_SECRET_KEY", key);
+    }
+    let out = command.output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn the_key_can_come_from_a_file_or_the_environment_instead_of_the_command_line() {
+    let (ok, from_flag, _) = gen_with(&["--key", KEY], None);
+    assert!(ok);
+    let (ok, from_env, stderr) = gen_with(&[], Some(KEY));
+    assert!(ok, "{stderr}");
+    assert_eq!(from_env, from_flag);
+
+    let file = std::env::temp_dir().join(format!("usersig-key-{}.txt", std::process::id()));
+    std::fs::write(&file, format!("{KEY}\n")).unwrap();
+    let path = file.to_str().unwrap();
+    let (ok, from_file, stderr) = gen_with(&["--key-file", path], Some("ignored-env-key"));
+    assert!(ok, "{stderr}");
+    assert_eq!(from_file, from_flag, "the file wins over the environment");
+    // Both flags at once are refused, without echoing the key.
+    let (ok, _, stderr) = gen_with(&["--key-file", path, "--key", "shown-key"], None);
+    assert!(!ok);
+    assert!(stderr.contains("--key-file"), "{stderr}");
+    let _ = std::fs::remove_file(&file);
+
+    let (ok, stdout, stderr) = gen_with(&["--key-file", "/nonexistent/key.txt"], None);
+    assert!(!ok && stdout.is_empty());
+    assert!(stderr.contains("cannot read the key file"), "{stderr}");
+    let (ok, _, stderr) = gen_with(&[], None);
+    assert!(!ok);
+    assert!(stderr.contains("IM_SECRET_KEY"), "{stderr}");
+    let (ok, _, stderr) = gen_with(&[], Some(""));
+    assert!(!ok);
+    assert!(stderr.contains("empty"), "{stderr}");
+}

@@ -39,19 +39,23 @@ impl Drop for RunningReceiver {
 
 impl RunningReceiver {
     fn start() -> Self {
-        let mut child = Command::new(receiver_bin())
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--sdkappid",
-                &APP.to_string(),
-                "--token",
-                TOKEN,
-            ])
+        Self::start_with(&["--token", TOKEN], None)
+    }
+
+    /// The receiver with `args` after the listen address and app, and `IM_WEBHOOK_TOKEN` set
+    /// to `env_token` (or unset).
+    fn start_with(args: &[&str], env_token: Option<&str>) -> Self {
+        let mut command = Command::new(receiver_bin());
+        command
+            .args(["--listen", "127.0.0.1:0", "--sdkappid", &APP.to_string()])
+            .args(args)
+            .env_remove("IM_WEBHOOK_TOKEN")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::null());
+        if let Some(token) = env_token {
+            command.env("IM_WEBHOOK_TOKEN", token);
+        }
+        let mut child = command.spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
@@ -69,6 +73,15 @@ impl RunningReceiver {
         self.lines
             .recv_timeout(Duration::from_secs(30))
             .expect("a line on stdout")
+    }
+
+    /// The address of the first line, `listening on http://ADDR`.
+    fn addr(&self) -> String {
+        let first = self.next_line();
+        first
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| panic!("first line: {first}"))
+            .to_owned()
     }
 }
 
@@ -180,4 +193,56 @@ fn an_invalid_token_is_refused_at_start() {
     assert!(!out.status.success());
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8(out.stderr).unwrap().contains("1 to 128"));
+    // No token anywhere.
+    let out = Command::new(receiver_bin())
+        .args(["--sdkappid", "1"])
+        .env_remove("IM_WEBHOOK_TOKEN")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("IM_WEBHOOK_TOKEN"), "{stderr}");
+}
+
+/// A signed friend_delete is accepted (200) by the receiver at `addr`: it holds `TOKEN`.
+fn accepts_the_token(addr: &str) {
+    let delete = r#"{"CallbackCommand":"Sns.CallbackFriendDelete","PairList":[]}"#;
+    let (status, _) = post(addr, &signed_query("Sns.CallbackFriendDelete"), delete);
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn the_token_can_come_from_a_file_or_the_environment() {
+    let receiver = RunningReceiver::start_with(&[], Some(TOKEN));
+    accepts_the_token(&receiver.addr());
+
+    let file = std::env::temp_dir().join(format!("receiver-token-{}.txt", std::process::id()));
+    std::fs::write(&file, format!("{TOKEN}\n")).unwrap();
+    let receiver = RunningReceiver::start_with(
+        &["--token-file", file.to_str().unwrap()],
+        Some("another-token"),
+    );
+    accepts_the_token(&receiver.addr());
+    drop(receiver);
+    let _ = std::fs::remove_file(&file);
+}
+
+#[test]
+fn an_idle_connection_is_closed_after_the_header_timeout() {
+    let receiver =
+        RunningReceiver::start_with(&["--token", TOKEN, "--header-timeout-secs", "1"], None);
+    let addr = receiver.addr();
+    let mut idle = TcpStream::connect(&addr).unwrap();
+    // Far above the 1 s timeout: only a receiver that never closes idle connections fails.
+    idle.set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut buf = [0u8; 64];
+    let read = idle.read(&mut buf);
+    assert!(
+        matches!(read, Ok(0))
+            || matches!(&read, Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset),
+        "{read:?}"
+    );
+    // The receiver still serves others.
+    accepts_the_token(&addr);
 }

@@ -86,13 +86,13 @@ fn a_remote_app_is_not_written_without_yes() {
         .env("IM_SDKAPPID", "1400000000")
         .env("IM_SECRET_KEY", "not-a-real-key")
         .env("IM_ADMIN", "administrator")
-        .env("IM_BASE_URL", "http://192.0.2.1:9")
+        .env("IM_BASE_URL", "https://192.0.2.1:9")
         .output()
         .unwrap();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("--yes"), "{stderr}");
-    assert!(stderr.contains("http://192.0.2.1:9"), "{stderr}");
+    assert!(stderr.contains("https://192.0.2.1:9"), "{stderr}");
     assert!(!tencent_im_bulk::Checkpoint::default_path(&input).exists());
     assert!(!report.exists());
     let _ = std::fs::remove_dir_all(&dir);

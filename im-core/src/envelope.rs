@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::JsonError;
 use crate::redact::Scrubber;
-use crate::{Error, ErrorCode};
+use crate::{Attempts, Error, ErrorCode};
 
 /// How much of a bad body an error quotes.
 const EXCERPT_CHARS: usize = 160;
@@ -162,10 +162,15 @@ fn split<R: DeserializeOwned>(
             status,
             excerpt: scrubbed_excerpt(body, scrubber),
             path: None,
+            attempts: Attempts::NONE,
         });
     }
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::EmptyBody { status, path: None });
+        return Err(Error::EmptyBody {
+            status,
+            path: None,
+            attempts: Attempts::NONE,
+        });
     }
     let mut envelope = Envelope::default();
     let mut de = serde_json::Deserializer::from_slice(body);
@@ -191,6 +196,7 @@ fn verdict(
             info: scrubber.scrub_owned(envelope.error_info.unwrap_or_default()),
             display: scrubber.scrub_owned(envelope.error_display.unwrap_or_default()),
             path: None,
+            attempts: Attempts::NONE,
         }),
         None if envelope.action_status.as_deref() == Some("OK") => Ok(()),
         None => Err(decode_error(
@@ -213,6 +219,7 @@ fn decode_error(
         excerpt: scrubbed_excerpt(body, scrubber),
         source: JsonError::new(source, scrubber),
         path: None,
+        attempts: Attempts::NONE,
     }
 }
 

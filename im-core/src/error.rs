@@ -21,7 +21,7 @@ use crate::{ErrorCode, ValidationError};
 pub enum Error {
     /// The service answered with a non-zero `ErrorCode`.
     #[error(
-        "the service refused {} with error {code}{}: {info}",
+        "the service refused {} with error {code}{}: {info}{attempts}",
         call(*path),
         describe(*code)
     )]
@@ -34,13 +34,15 @@ pub enum Error {
         display: String,
         /// The endpoint path of the call.
         path: Option<&'static str>,
+        /// The requests the call sent and the time it took.
+        attempts: Attempts,
     },
     /// The request breaks a documented limit; nothing was sent. The error names the field.
     #[error("invalid request: {0}")]
     Validation(#[from] ValidationError),
     /// The HTTP status was not 200 (a redirect included: redirects are never followed).
     #[error(
-        "HTTP status {status} instead of 200 for {}; the body starts with: {excerpt:?}",
+        "HTTP status {status} instead of 200 for {}; the body starts with: {excerpt:?}{attempts}",
         call(*path)
     )]
     HttpStatus {
@@ -50,10 +52,13 @@ pub enum Error {
         excerpt: String,
         /// The endpoint path of the call.
         path: Option<&'static str>,
+        /// The requests the call sent and the time it took.
+        attempts: Attempts,
     },
     /// The body was empty.
     #[error(
-        "the response body of {} is empty (HTTP status {status}); the service always sends JSON",
+        "the response body of {} is empty (HTTP status {status}); the service always sends \
+         JSON{attempts}",
         call(*path)
     )]
     EmptyBody {
@@ -61,11 +66,13 @@ pub enum Error {
         status: u16,
         /// The endpoint path of the call.
         path: Option<&'static str>,
+        /// The requests the call sent and the time it took.
+        attempts: Attempts,
     },
     /// The body is not the expected JSON: an error page, a truncated body or a wrong type.
     #[error(
         "the response body of {} is not the expected JSON ({source}; HTTP status {status}); \
-         it starts with: {excerpt:?}",
+         it starts with: {excerpt:?}{attempts}",
         call(*path)
     )]
     Decode {
@@ -77,11 +84,13 @@ pub enum Error {
         source: JsonError,
         /// The endpoint path of the call.
         path: Option<&'static str>,
+        /// The requests the call sent and the time it took.
+        attempts: Attempts,
     },
     /// The body is larger than the configured limit.
     #[error(
         "the response body of {} exceeds {limit} bytes; raise ClientBuilder::max_response_bytes \
-         if this is expected",
+         if this is expected{attempts}",
         call(*path)
     )]
     BodyTooLarge {
@@ -89,11 +98,13 @@ pub enum Error {
         limit: usize,
         /// The endpoint path of the call.
         path: Option<&'static str>,
+        /// The requests the call sent and the time it took.
+        attempts: Attempts,
     },
     /// No complete response within the timeout.
     #[error(
         "no response to {} within {timeout:?}; the service itself times out at 3 s, so retry \
-         later",
+         later{attempts}",
         call(*path)
     )]
     Timeout {
@@ -101,10 +112,12 @@ pub enum Error {
         timeout: Duration,
         /// The endpoint path of the call.
         path: Option<&'static str>,
+        /// The requests the call sent and the time it took.
+        attempts: Attempts,
     },
     /// The request could not be sent or its response not received (connection refused, reset,
     /// TLS failure, ...).
-    #[error("network error on {call}: {0}", call = call(.0.path))]
+    #[error("network error on {call}: {0}{attempts}", call = call(.0.path), attempts = .0.attempts)]
     Transport(#[source] TransportError),
     /// A UserSig could not be generated or was refused.
     #[error("UserSig: {0}")]
@@ -168,7 +181,8 @@ pub enum Error {
     /// Nothing was sent: a call never goes out without its slot. Not retried by the client:
     /// the next call tries Redis again.
     #[error(
-        "the shared rate budget at {budget} failed for {}: {reason}; no request was sent",
+        "the shared rate budget at {budget} failed for {}: {reason}; this attempt was not \
+         sent{attempts}",
         call(*path)
     )]
     RateBudget {
@@ -178,6 +192,9 @@ pub enum Error {
         reason: String,
         /// The endpoint path of the call, or `None` for a bad URL.
         path: Option<&'static str>,
+        /// The requests the call sent before (none when the first attempt found no budget)
+        /// and the time it took.
+        attempts: Attempts,
     },
     /// The UserSig validity is too short to be worth caching.
     #[error("usersig_ttl is {ttl:?}; it must be at least 60 seconds")]
@@ -209,6 +226,55 @@ pub enum Error {
     /// A state the SDK believes impossible; please report it.
     #[error("internal error: {0}; this is a bug in tencent-im, please report it")]
     Internal(&'static str),
+}
+
+/// How many requests a call sent and how long it took, carried by the errors of a call
+/// ([`Error::attempts`], [`Error::elapsed`]).
+///
+/// Its text, which ends the error's, is empty for a call that made at most one attempt: that
+/// error is the whole story. After retries it reads ` after 3 attempts in 1.2 s`, so that a
+/// reader of a log knows the error is the last of several and the retry budget is spent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Attempts {
+    count: u32,
+    elapsed: Duration,
+}
+
+impl Attempts {
+    /// Nothing sent yet: the value an error has before the call records its attempts.
+    pub const NONE: Attempts = Attempts {
+        count: 0,
+        elapsed: Duration::ZERO,
+    };
+
+    pub(crate) fn new(count: u32, elapsed: Duration) -> Self {
+        Self { count, elapsed }
+    }
+
+    /// The requests sent, the first and the retries (a re-signed retry after 70001 included).
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
+    /// The time from the start of the call to its failure: attempts, waits between them and
+    /// waits for the rate limiter.
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+}
+
+impl fmt::Display for Attempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.count <= 1 {
+            return Ok(());
+        }
+        write!(f, " after {} attempts in ", self.count)?;
+        if self.elapsed < Duration::from_secs(1) {
+            write!(f, "{} ms", self.elapsed.as_millis())
+        } else {
+            write!(f, "{:.1} s", self.elapsed.as_secs_f64())
+        }
+    }
 }
 
 /// ` v4/sns/friend_get` or `the request`.
@@ -289,6 +355,7 @@ pub struct TransportError {
     message: String,
     retryable: bool,
     path: Option<&'static str>,
+    attempts: Attempts,
     source: reqwest::Error,
 }
 
@@ -306,6 +373,7 @@ impl TransportError {
             // A request that could not even be built will not build next time either.
             retryable: !err.is_builder(),
             path: None,
+            attempts: Attempts::NONE,
             source: err,
         }
     }
@@ -382,6 +450,51 @@ impl Error {
         }
     }
 
+    /// How many requests the call that failed sent: 1 for an error without retries, more after
+    /// retries. 0 when nothing was sent: [`Error::Validation`], configuration errors, a shared
+    /// rate budget that failed before the first attempt, and [`Error::Paging`] (which judges
+    /// pages, not one call).
+    pub fn attempts(&self) -> u32 {
+        self.attempts_record().map_or(0, |attempts| attempts.count)
+    }
+
+    /// How long the call that failed took, retries and waits included; zero for the errors
+    /// [`Error::attempts`] counts no request for.
+    pub fn elapsed(&self) -> Duration {
+        self.attempts_record()
+            .map_or(Duration::ZERO, |attempts| attempts.elapsed)
+    }
+
+    fn attempts_record(&self) -> Option<&Attempts> {
+        match self {
+            Error::Api { attempts, .. }
+            | Error::HttpStatus { attempts, .. }
+            | Error::EmptyBody { attempts, .. }
+            | Error::Decode { attempts, .. }
+            | Error::BodyTooLarge { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::RateBudget { attempts, .. } => Some(attempts),
+            Error::Transport(err) => Some(&err.attempts),
+            _ => None,
+        }
+    }
+
+    /// Records the attempts of the call this error ends.
+    pub(crate) fn after(mut self, record: Attempts) -> Self {
+        match &mut self {
+            Error::Api { attempts, .. }
+            | Error::HttpStatus { attempts, .. }
+            | Error::EmptyBody { attempts, .. }
+            | Error::Decode { attempts, .. }
+            | Error::BodyTooLarge { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::RateBudget { attempts, .. } => *attempts = record,
+            Error::Transport(err) => err.attempts = record,
+            _ => {}
+        }
+        self
+    }
+
     /// Names `path` as the call this error belongs to, unless one is named already.
     pub(crate) fn at(mut self, call: &'static str) -> Self {
         match &mut self {
@@ -410,6 +523,7 @@ impl Error {
             Error::Timeout {
                 timeout,
                 path: None,
+                attempts: Attempts::NONE,
             }
         } else {
             Error::Transport(TransportError::new(err, scrubber))

@@ -49,7 +49,7 @@ pub use client::{
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use endpoint::{Empty, Endpoint, Validate};
 pub use envelope::ResultItem;
-pub use error::{Error, JsonError, PagingError, TransportError};
+pub use error::{Attempts, Error, JsonError, PagingError, TransportError};
 pub use error_code::ErrorCode;
 pub use rate::RateLimit;
 pub use region::{ParseRegionError, Region};

@@ -208,6 +208,7 @@ mod tests {
             info: String::new(),
             display: String::new(),
             path: None,
+            attempts: crate::Attempts::NONE,
         }
     }
 
@@ -304,6 +305,7 @@ mod tests {
         let timeout = Error::Timeout {
             timeout: Duration::from_secs(1),
             path: None,
+            attempts: crate::Attempts::NONE,
         };
         assert_eq!(classify(&timeout), RetryAction::Retry(Backoff::Transient));
         for status in [500, 501, 505, 302, 404] {
@@ -311,6 +313,7 @@ mod tests {
                 status,
                 excerpt: String::new(),
                 path: None,
+                attempts: crate::Attempts::NONE,
             };
             assert_eq!(classify(&err), RetryAction::Stop, "{status}");
         }

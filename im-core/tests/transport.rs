@@ -143,6 +143,7 @@ async fn bad_gateway_html_is_an_http_status_error() {
             status,
             excerpt,
             path,
+            ..
         } => {
             assert_eq!(*path, Some("v4/sns/friend_get"));
             assert_eq!(*status, 502);
@@ -167,7 +168,8 @@ async fn html_with_200_empty_and_truncated_bodies_are_typed() {
             err,
             Error::EmptyBody {
                 status: 200,
-                path: Some("v4/sns/friend_get")
+                path: Some("v4/sns/friend_get"),
+                ..
             }
         ),
         "{err:?}"
@@ -197,6 +199,7 @@ async fn api_errors_carry_code_info_and_display() {
             info,
             display,
             path,
+            ..
         } => {
             assert_eq!(*path, Some("v4/sns/friend_get"));
             assert_eq!(*code, ErrorCode::SNS_ACCOUNT_NOT_FOUND);
@@ -233,7 +236,8 @@ async fn oversized_bodies_are_refused() {
             err,
             Error::BodyTooLarge {
                 limit: 10,
-                path: Some("v4/sns/friend_get")
+                path: Some("v4/sns/friend_get"),
+                ..
             }
         ),
         "{err:?}"
@@ -546,4 +550,139 @@ fn zero_timeouts_are_refused_by_the_builder() {
         "{err:?}"
     );
     assert!(builder().timeout(Duration::from_millis(1)).build().is_ok());
+}
+
+/// A client whose retries wait exactly `wait` (the 70050 wait has no jitter).
+fn retrying_client(base: &str, attempts: u32, wait: Duration) -> Client {
+    Client::builder(1400000000, KEY, "administrator")
+        .base_url(base)
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(attempts)
+                .sig_lockout_wait(wait),
+        )
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_final_error_says_how_many_attempts_and_how_long() {
+    let (base, served) = serve_fn(|_| {
+        let body = r#"{"ActionStatus":"FAIL","ErrorCode":70050,"ErrorInfo":"locked"}"#;
+        response_owned("200 OK", "application/json", body)
+    })
+    .await;
+    let err = retrying_client(&base, 3, Duration::from_millis(600))
+        .call(&probe())
+        .await
+        .unwrap_err();
+    assert_eq!(served.load(Ordering::SeqCst), 3);
+    // Still the variant callers match on, with the record beside it.
+    assert!(
+        matches!(err, Error::Api { code, .. } if code == ErrorCode::TOO_MANY_SIG_FAILURES),
+        "{err:?}"
+    );
+    assert_eq!(err.attempts(), 3);
+    // Paused time: the two waits and nothing else.
+    assert_eq!(err.elapsed(), Duration::from_millis(1200));
+    let text = err.to_string();
+    assert!(
+        text.ends_with(": locked after 3 attempts in 1.2 s"),
+        "{text}"
+    );
+    assert_eq!(err.path(), Some("v4/sns/friend_get"));
+
+    // Below a second the time is in milliseconds.
+    let err = retrying_client(&base, 2, Duration::from_millis(250))
+        .call(&probe())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().ends_with(" after 2 attempts in 250 ms"),
+        "{err}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn network_and_status_errors_carry_their_attempts_too() {
+    let (base, served) =
+        serve_fn(|_| response_owned("502 Bad Gateway", "text/html", "<html>")).await;
+    let err = Client::builder(1400000000, KEY, "administrator")
+        .base_url(&base)
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(4)
+                .min_delay(Duration::from_millis(10))
+                .max_delay(Duration::from_millis(10)),
+        )
+        .build()
+        .unwrap()
+        .call(&probe())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::HttpStatus { status: 502, .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.attempts(), 4);
+    assert_eq!(served.load(Ordering::SeqCst), 4);
+    // Three jittered waits of 10 to 20 ms.
+    assert!(err.elapsed() >= Duration::from_millis(29), "{err:?}");
+    assert!(err.elapsed() <= Duration::from_millis(60), "{err:?}");
+    assert!(err.to_string().contains(" after 4 attempts in "), "{err}");
+
+    // A port nobody listens on: refused at once, each time.
+    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let err = retrying_client(&url, 2, Duration::from_secs(1))
+        .call(&probe())
+        .await
+        .unwrap_err();
+    let Error::Transport(_) = &err else {
+        panic!("{err:?}")
+    };
+    // Transient network failures use the jittered backoff, not the 70050 wait.
+    assert_eq!(err.attempts(), 2);
+    assert!(err.to_string().contains(" after 2 attempts in "), "{err}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn one_attempt_adds_nothing_to_the_text_and_nothing_sent_counts_zero() {
+    let body = r#"{"ActionStatus":"FAIL","ErrorCode":30001,"ErrorInfo":"bad"}"#;
+    let (base, _) = serve_fn(move |_| response_owned("200 OK", "application/json", body)).await;
+    // 30001 is not retried: one attempt, and the text is the service's answer alone.
+    let err = retrying_client(&base, 5, Duration::from_secs(1))
+        .call(&probe())
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 1);
+    assert!(err.to_string().ends_with(": bad"), "{err}");
+    assert!(!err.to_string().contains("attempt"), "{err}");
+
+    // 70001 twice: the re-signed retry is an attempt too.
+    let body = r#"{"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":"expired"}"#;
+    let (base, served) =
+        serve_fn(move |_| response_owned("200 OK", "application/json", body)).await;
+    let err = retrying_client(&base, 1, Duration::from_secs(1))
+        .call(&probe())
+        .await
+        .unwrap_err();
+    assert_eq!(served.load(Ordering::SeqCst), 2);
+    assert_eq!(err.attempts(), 2);
+    // The second attempt waited for its slot on the path's rate schedule (200 per second).
+    assert_eq!(err.elapsed(), Duration::from_millis(5));
+    assert!(
+        err.to_string()
+            .ends_with(": expired after 2 attempts in 5 ms"),
+        "{err}"
+    );
+
+    // Refused before sending: nothing to report.
+    let err = retrying_client(&base, 5, Duration::from_secs(1))
+        .call_with(&probe(), CallOptions::new().timeout(Duration::ZERO))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::ZeroTimeout { .. }), "{err:?}");
+    assert_eq!((err.attempts(), err.elapsed()), (0, Duration::ZERO));
 }

@@ -1,11 +1,26 @@
 //! A local, in-memory emulator of the Tencent Cloud Chat REST API's account and relationship
 //! calls, for development and tests. It speaks the wire protocol, so any client can use it.
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let emulator = tencent_im_emulator::Emulator::builder().start().await?;
-//! let client = emulator.client()?;           // an tencent_im_core::Client signed for the emulator
+//! ```
+//! use tencent_im_accounts::AccountImport;
+//! use tencent_im_emulator::Emulator;
+//! use tencent_im_friends::{FriendAdd, FriendAddItem, FriendGet};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::builder().start().await?; // on a free loopback port
+//! let client = emulator.client()?; // a tencent_im_core::Client signed for the emulator
 //! println!("serving on {}", emulator.base_url());
+//!
+//! for user in ["alice", "bob"] {
+//!     client.call(&AccountImport::new(user)).await?;
+//! }
+//! let add = FriendAdd::new("alice", vec![FriendAddItem::new("bob", "AddSource_Type_Web")])
+//!     .force_add(true); // whatever bob's AllowType
+//! let answer = client.call(&add).await?;
+//! assert_eq!(answer.failed().count(), 0);
+//! let page = client.call(&FriendGet::new("alice")).await?;
+//! assert_eq!(page.friends[0].to_account, "bob");
 //! # Ok(()) }
 //! ```
 //!
@@ -327,8 +342,9 @@ impl EmulatorBuilder {
     /// object, 60015 for an account (`From_Account`, `To_Account`, ...) that is not a string,
     /// 30001 on `v4/sns/*` and 70402 elsewhere for any other mismatch.
     ///
-    /// ```no_run
-    /// # async fn demo() -> std::io::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use tencent_im_emulator::{Emulator, Refusal};
     /// use tencent_im_core::ErrorCode;
     /// use tencent_im_friends::FriendDeleteAll;
@@ -344,6 +360,8 @@ impl EmulatorBuilder {
     ///     })
     ///     .start()
     ///     .await?;
+    /// let err = emulator.client()?.call(&FriendDeleteAll::new("alice")).await.unwrap_err();
+    /// assert_eq!(err.code(), Some(ErrorCode::SNS_ACCOUNT_NOT_FOUND));
     /// # Ok(()) }
     /// ```
     pub fn serve<E>(

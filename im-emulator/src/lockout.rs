@@ -17,8 +17,8 @@ pub const DEFAULT_SIG_LOCKOUT_FAILURES: u32 = 10;
 /// The lockout window unless told otherwise: the service says to retry after one minute.
 pub const DEFAULT_SIG_LOCKOUT_WINDOW: Duration = Duration::from_secs(60);
 
-/// Sources and identifiers tracked at once: past it, expired entries go first, then the
-/// oldest, so that a flood of made-up identifiers cannot grow the table without bound.
+/// Sources and identifiers tracked at once, so that a flood of made-up identifiers cannot grow
+/// the table without bound. See [`Lockouts::failed`] for what gives way when it is full.
 const MAX_TRACKED: usize = 10_000;
 
 /// When repeated bad signatures lock an identifier out (see
@@ -107,6 +107,14 @@ impl Lockouts {
     }
 
     /// Counts a failed verification.
+    ///
+    /// A full table makes room for a new source and identifier by dropping, in this order:
+    /// entries whose window has passed (they neither lock nor count any more), then the entry
+    /// still counting with the fewest failures (the oldest among equals). An active lockout is
+    /// never dropped: otherwise spraying made-up identifiers would lift it. When every entry is
+    /// an active lockout the new failure is not tracked. That fails open for that one pair (it
+    /// is not locked out, as it never was) and only after the sprayer has earned
+    /// `MAX_TRACKED` lockouts of its own; the lockouts already in force all stay.
     pub(crate) fn failed(&self, source: IpAddr, identifier: &str, now: u64) {
         let Some(policy) = &self.policy else {
             return;
@@ -117,9 +125,18 @@ impl Lockouts {
         if table.len() >= MAX_TRACKED && !table.contains_key(&key) {
             table.retain(|_, f| now < f.last.saturating_add(window));
             if table.len() >= MAX_TRACKED {
-                let oldest = table.iter().min_by_key(|(_, f)| f.last).map(|(k, _)| *k);
-                if let Some(oldest) = oldest {
-                    table.remove(&oldest);
+                // Counting, not locking: fewest failures first, so a sprayer's own one-failure
+                // entries go before a count that is close to a lockout.
+                let weakest = table
+                    .iter()
+                    .filter(|(_, f)| f.count < policy.max_failures)
+                    .min_by_key(|(_, f)| (f.count, f.last))
+                    .map(|(k, _)| *k);
+                match weakest {
+                    Some(weakest) => {
+                        table.remove(&weakest);
+                    }
+                    None => return,
                 }
             }
         }
@@ -196,6 +213,53 @@ mod tests {
             lockouts.failed(ip(1), &format!("guess{i}"), T0);
         }
         assert_eq!(lockouts.lock().len(), MAX_TRACKED);
+    }
+
+    #[test]
+    fn spraying_made_up_identifiers_never_lifts_an_active_lockout() {
+        let lockouts = Lockouts::new(Some(SigLockout {
+            max_failures: 3,
+            window: Duration::from_secs(60),
+        }));
+        for _ in 0..3 {
+            lockouts.failed(ip(1), "admin", T0);
+        }
+        // Two failures short of a lockout: closer to one than any sprayed entry.
+        lockouts.failed(ip(1), "near", T0);
+        lockouts.failed(ip(1), "near", T0);
+        // Within the window, more made-up identifiers than the table holds.
+        for i in 0..(MAX_TRACKED + 500) {
+            lockouts.failed(ip(2), &format!("guess{i}"), T0 + 1);
+        }
+        assert_eq!(lockouts.lock().len(), MAX_TRACKED);
+        assert!(lockouts.check(ip(1), "admin", T0 + 2).is_err());
+        lockouts.failed(ip(1), "near", T0 + 2);
+        assert!(lockouts.check(ip(1), "near", T0 + 2).is_err());
+        // Once the window has passed, the lockout ends as usual.
+        assert!(lockouts.check(ip(1), "admin", T0 + 60).is_ok());
+    }
+
+    #[test]
+    fn a_table_full_of_lockouts_keeps_them_all_and_tracks_no_more() {
+        let lockouts = Lockouts::new(Some(SigLockout {
+            max_failures: 1,
+            window: Duration::from_secs(60),
+        }));
+        for i in 0..MAX_TRACKED {
+            lockouts.failed(ip(1), &format!("locked{i}"), T0);
+        }
+        lockouts.failed(ip(1), "newcomer", T0 + 1);
+        assert_eq!(lockouts.lock().len(), MAX_TRACKED);
+        assert!(lockouts.check(ip(1), "newcomer", T0 + 1).is_ok());
+        for i in 0..MAX_TRACKED {
+            assert!(lockouts
+                .check(ip(1), &format!("locked{i}"), T0 + 1)
+                .is_err());
+        }
+        // Expired lockouts make room again.
+        lockouts.failed(ip(1), "newcomer", T0 + 60);
+        assert!(lockouts.check(ip(1), "newcomer", T0 + 60).is_err());
+        assert_eq!(lockouts.lock().len(), 1);
     }
 
     #[test]

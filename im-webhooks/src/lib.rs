@@ -47,6 +47,8 @@ mod events;
 mod platform;
 mod query;
 #[cfg(feature = "axum")]
+mod serve;
+#[cfg(feature = "axum")]
 mod service;
 mod verify;
 
@@ -61,6 +63,8 @@ pub use events::{
 pub use events::{Callback, Event};
 pub use platform::OptPlatform;
 pub use query::CallbackQuery;
+#[cfg(feature = "axum")]
+pub use serve::{serve, ServeLimits, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS};
 #[cfg(feature = "axum")]
 pub use service::{Webhooks, DEFAULT_HANDLER_TIMEOUT};
 pub use verify::{

@@ -44,6 +44,7 @@ pub struct ClientBuilder {
     failover: bool,
     backup_base_url: Option<String>,
     failover_cool_down: Duration,
+    allow_insecure_http: bool,
 }
 
 impl ClientBuilder {
@@ -66,6 +67,7 @@ impl ClientBuilder {
             failover: true,
             backup_base_url: None,
             failover_cool_down: DEFAULT_FAILOVER_COOL_DOWN,
+            allow_insecure_http: false,
         }
     }
 
@@ -135,6 +137,12 @@ impl ClientBuilder {
     }
 
     /// Sends to an explicit base URL such as `http://127.0.0.1:8080` (an emulator, a proxy).
+    ///
+    /// Plain `http://` is accepted for this machine only (`localhost`, `127.0.0.0/8`, `::1`):
+    /// every request carries the admin UserSig in its URL, which anyone on the path could
+    /// replay. For a plain-HTTP host elsewhere, [`ClientBuilder::build`] refuses with
+    /// [`Error::InvalidBaseUrl`] unless [`ClientBuilder::allow_insecure_http`] says otherwise.
+    ///
     /// There is no failover from it unless [`ClientBuilder::backup_base_url`] names where to.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.target = Target::BaseUrl(base_url.into());
@@ -221,6 +229,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Accepts a plain `http://` base URL to a host other than this machine (default `false`),
+    /// e.g. a proxy on a private network that adds TLS itself. The admin UserSig then travels
+    /// in clear text on the way to it.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         if self.admin.is_empty() || self.admin.len() > crate::MAX_USER_ID_BYTES {
@@ -261,10 +277,10 @@ impl ClientBuilder {
                 region,
                 backup: true,
             } => (region.backup_base_url(), Some(region.base_url())),
-            Target::BaseUrl(url) => (checked_base_url(url)?, None),
+            Target::BaseUrl(url) => (checked_base_url(&url, self.allow_insecure_http)?, None),
         };
         let backup_base_url = match self.backup_base_url {
-            Some(url) => Some(checked_base_url(url)?),
+            Some(url) => Some(checked_base_url(&url, self.allow_insecure_http)?),
             None => region_backup,
         }
         .filter(|_| self.failover);
@@ -316,14 +332,15 @@ fn shared_budget(_url: &str) -> Result<RateLimit, Error> {
     })
 }
 
-/// `url` without a trailing `/`, if it is `http(s)://host[:port][/prefix]` without a query.
-fn checked_base_url(url: String) -> Result<String, Error> {
-    let parsed = match url::Url::parse(&url) {
+/// `url` without a trailing `/`, if it is `http(s)://host[:port][/prefix]` without a query, and
+/// `https` unless the host is this machine or `allow_insecure_http` is set.
+fn checked_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Error> {
+    let parsed = match url::Url::parse(url) {
         Ok(parsed) => parsed,
         Err(err) => {
             return Err(Error::InvalidBaseUrl {
                 reason: err.to_string(),
-                url,
+                url: without_userinfo(url),
             })
         }
     };
@@ -333,15 +350,41 @@ fn checked_base_url(url: String) -> Result<String, Error> {
         Some("it must not have a query")
     } else if parsed.host().is_none() {
         Some("it has no host")
+    } else if parsed.scheme() == "http" && !allow_insecure_http && !super::is_loopback(url) {
+        Some(
+            "plain http sends the admin UserSig in clear text; use https, or opt in with \
+             ClientBuilder::allow_insecure_http(true) (plain http to this machine is always \
+             accepted)",
+        )
     } else {
         None
     };
     match reason {
         Some(reason) => Err(Error::InvalidBaseUrl {
-            url,
+            url: without_userinfo(url),
             reason: reason.to_owned(),
         }),
         None => Ok(url.trim_end_matches('/').to_owned()),
+    }
+}
+
+/// `url` as given, but with any `user:password@` before its host replaced by `<redacted>@`:
+/// a base URL may carry a proxy's credentials, and error text ends up in logs.
+fn without_userinfo(url: &str) -> String {
+    let authority_start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[authority_start..];
+    let at = if url::Url::parse(url).is_ok() {
+        // Parsed: the authority ends at the first `/`, `?`, `#` or `\`, and the userinfo at
+        // its last `@`.
+        let authority_end = rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len());
+        rest[..authority_end].rfind('@')
+    } else {
+        // Not a URL: where its userinfo would end is unclear, so hide all up to the last `@`.
+        rest.rfind('@')
+    };
+    match at {
+        Some(at) => format!("{}<redacted>@{}", &url[..authority_start], &rest[at + 1..]),
+        None => url.to_owned(),
     }
 }
 
@@ -471,6 +514,73 @@ mod tests {
     }
 
     #[test]
+    fn base_url_errors_hide_userinfo() {
+        for (url, shown) in [
+            (
+                "ftp://proxyuser:pr0xy-pass@host:21/",
+                "ftp://<redacted>@host:21/",
+            ),
+            (
+                "http://proxyuser:pr0xy-pass@10.0.0.7/",
+                "http://<redacted>@10.0.0.7/",
+            ),
+            (
+                "https://pr0xy-pass@host/x?q=1",
+                "https://<redacted>@host/x?q=1",
+            ),
+            ("https://u:p@ss@host/@x?q", "https://<redacted>@host/@x?q"),
+            // Not URLs: everything up to the last `@` is hidden.
+            (
+                "http://u:pr0xy-pass@host:notaport",
+                "http://<redacted>@host:notaport",
+            ),
+            ("http://u:pr0xy#pass@host", "http://<redacted>@host"),
+            ("u:pr0xy-pass@ host", "<redacted>@ host"),
+        ] {
+            let err = Client::builder(1, "k", "admin")
+                .base_url(url)
+                .build()
+                .unwrap_err();
+            let text = err.to_string();
+            assert!(!text.contains("pr0xy") && !text.contains("p@ss"), "{text}");
+            assert!(!format!("{err:?}").contains("pr0xy"), "{err:?}");
+            match err {
+                Error::InvalidBaseUrl { url: given, .. } => assert_eq!(given, shown),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn im_base_url_follows_the_plain_http_rule() {
+        let lookup = |url: &'static str| {
+            move |name: &str| {
+                Some(
+                    match name {
+                        "IM_SDKAPPID" => "1",
+                        "IM_SECRET_KEY" => "key",
+                        "IM_ADMIN" => "administrator",
+                        "IM_BASE_URL" => url,
+                        _ => return None,
+                    }
+                    .to_owned(),
+                )
+            }
+        };
+        let remote = || ClientBuilder::from_lookup(lookup("http://10.1.2.3:8080")).unwrap();
+        assert!(matches!(
+            remote().build().unwrap_err(),
+            Error::InvalidBaseUrl { .. }
+        ));
+        let client = remote().allow_insecure_http(true).build().unwrap();
+        assert_eq!(client.base_url(), "http://10.1.2.3:8080");
+        ClientBuilder::from_lookup(lookup("http://127.0.0.1:8080"))
+            .unwrap()
+            .build()
+            .unwrap();
+    }
+
+    #[test]
     fn regions_choose_the_primary_or_the_backup_host() {
         let primary = Client::builder(1, "k", "admin")
             .region(Region::Tokyo)
@@ -562,6 +672,29 @@ mod tests {
             refused(builder().rate_limit(crate::RateLimit::Fraction(1.5))),
             Error::InvalidRateFraction { .. }
         ));
+        // Plain http only to this machine, unless the user opts in.
+        for url in [
+            "http://10.0.0.7:8080",
+            "http://adminapisgp.im.qcloud.com",
+            "http://[::2]",
+        ] {
+            let err = refused(builder().base_url(url));
+            assert!(matches!(err, Error::InvalidBaseUrl { .. }), "{url}: {err}");
+            assert!(err.to_string().contains("allow_insecure_http"), "{err}");
+            builder()
+                .base_url(url)
+                .allow_insecure_http(true)
+                .build()
+                .unwrap();
+        }
+        for url in [
+            "http://127.0.0.1:1",
+            "http://localhost",
+            "http://[::1]:9",
+            "https://10.0.0.7",
+        ] {
+            builder().base_url(url).build().unwrap();
+        }
         // Configuration errors belong to no call.
         assert_eq!(refused(builder().base_url("ftp://host")).path(), None);
     }

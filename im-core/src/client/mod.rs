@@ -39,14 +39,22 @@ use crate::{Endpoint, Error, RetryPolicy, SecretKey};
 /// or a log line; the bodies held by all in-flight calls together stay within
 /// [`ClientBuilder::max_response_bytes`].
 ///
-/// ```no_run
-/// # async fn demo() -> Result<(), tencent_im_core::Error> {
-/// use tencent_im_core::{Client, Region};
+/// ```
+/// use tencent_im_core::{Client, Error, Region};
 ///
 /// let client = Client::builder(1400000000, "secret key from the console", "administrator")
 ///     .region(Region::Singapore)
 ///     .build()?;
-/// # let _ = client; Ok(()) }
+/// assert_eq!(client.base_url(), "https://adminapisgp.im.qcloud.com");
+/// // Debug output never shows the key.
+/// assert!(!format!("{client:?}").contains("secret key"));
+///
+/// // Plain http is for this machine (an emulator) unless allowed explicitly.
+/// let refused = Client::builder(1400000000, "key", "administrator")
+///     .base_url("http://10.0.0.7:8080")
+///     .build();
+/// assert!(matches!(refused, Err(Error::InvalidBaseUrl { .. })));
+/// # Ok::<(), Error>(())
 /// ```
 #[derive(Clone)]
 pub struct Client {

@@ -10,7 +10,7 @@ use super::{CallOptions, Client};
 use crate::error::JsonError;
 use crate::redact::Scrubber;
 use crate::retry::{classify, RetryAction};
-use crate::{envelope, Endpoint, Error};
+use crate::{envelope, Attempts, Endpoint, Error};
 
 /// Decodes one answer (status, body) into the caller's response slot, scrubbing server text.
 type DecodeFn<'a> = dyn FnMut(u16, &[u8], &Scrubber<'_>) -> Result<(), Error> + Send + 'a;
@@ -69,10 +69,16 @@ async fn execute(
     let started = tokio::time::Instant::now();
     let mut schedule = inner.retry.schedule();
     let mut resigned = false;
+    // Requests sent, the re-signed one included: what the final error reports.
+    let mut sent = 0;
+    let ended = |err: Error, sent: u32| err.after(Attempts::new(sent, started.elapsed()));
     loop {
         // A shared budget that cannot be reached ends the call unsent: never an unlimited call.
-        inner.limiter.acquire(path, rate).await?;
+        if let Err(err) = inner.limiter.acquire(path, rate).await {
+            return Err(ended(err, sent));
+        }
         let attempt_started = Instant::now();
+        sent += 1;
         let result = attempt(client, path, body.clone(), timeout, decode).await;
         let elapsed_ms = attempt_started.elapsed().as_millis() as u64;
         let err = match result {
@@ -103,6 +109,7 @@ async fn execute(
                 tokio::time::sleep(delay).await;
             }
             None => {
+                let err = ended(err, sent);
                 tracing::debug!(path, elapsed_ms, error = %err, "call failed");
                 return Err(err);
             }
@@ -133,6 +140,7 @@ async fn attempt(
     .unwrap_or(Err(Error::Timeout {
         timeout,
         path: None,
+        attempts: Attempts::NONE,
     }))?;
     // `_reservation` holds the body's share of the budget until it is decoded.
     decode(status, &bytes, &scrubber)

@@ -98,7 +98,11 @@ impl Transport {
         };
         let status = response.status().as_u16();
         let limit = self.budget.limit();
-        let too_large = || Error::BodyTooLarge { limit, path: None };
+        let too_large = || Error::BodyTooLarge {
+            limit,
+            path: None,
+            attempts: crate::Attempts::NONE,
+        };
         let mut reservation = self.budget.empty();
         // A body of known length is reserved whole before any of it is read, so this call
         // never waits while holding part of the budget.

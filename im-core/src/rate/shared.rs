@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use crate::Error;
+use crate::{Attempts, Error};
 
 /// Reserves the next free slot of one path, atomically (a script runs alone on the server).
 ///
@@ -135,6 +135,7 @@ impl SharedBudget {
                 err.kind()
             ),
             path: None,
+            attempts: Attempts::NONE,
         })?;
         Ok(SharedBudget {
             inner: Arc::new(Inner {
@@ -218,6 +219,7 @@ impl SharedBudget {
             budget: self.inner.shown.clone(),
             reason,
             path: Some(path),
+            attempts: Attempts::NONE,
         }
     }
 }
