@@ -61,6 +61,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod checkpoint;
 #[cfg(feature = "cli")]
 pub mod cli;
@@ -72,9 +73,12 @@ mod report;
 mod seen;
 mod shard;
 
+pub use accounts::{read_accounts, AccountLine, AccountLines, ListedAccount};
 pub use checkpoint::{Checkpoint, Progress};
 pub use error::Error;
-pub use import::{Counts, FailedAccount, Importer, Options, Stats, Survey};
+pub use import::{
+    AccountLineCounts, AccountsFileSurvey, Counts, FailedAccount, Importer, Options, Stats, Survey,
+};
 pub use input::{read, BadLine, Format, Line, Relation, Relations, DEFAULT_ADD_SOURCE};
 pub use lines::{LineSet, LineTooLarge};
 pub use report::Report;
