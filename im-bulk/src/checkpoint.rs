@@ -462,6 +462,57 @@ mod tests {
     }
 
     #[test]
+    fn a_log_belongs_to_its_accounts_file_and_keeps_its_lines_apart() {
+        let dir = std::env::temp_dir().join(format!("im-bulk-accounts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let input = dir.join("relations.csv");
+        let accounts = dir.join("accounts.csv");
+        std::fs::write(&input, "from,to\nalice,bob\n").unwrap();
+        std::fs::write(&accounts, "UserID,Nick\nalice,Alice\n").unwrap();
+        let path = dir.join("log.checkpoint");
+        let open = |resume, accounts: Option<&Path>| {
+            Checkpoint::open_with_accounts(&path, resume, &input, accounts, Shard::ALL)
+        };
+        let (checkpoint, _) = open(false, Some(&accounts)).unwrap();
+        // Line 2 of the accounts file and line 2 of the input are not the same line.
+        for (kind, lines) in [("u", &[2, 3, 4][..]), ("U", &[2]), ("X", &[3]), ("W", &[5])] {
+            checkpoint.record(kind, lines).unwrap();
+        }
+        checkpoint.record("P", &[2]).unwrap();
+        drop(checkpoint);
+        assert!(std::fs::read_to_string(&path).unwrap().contains("\nJ 24:"));
+        let (_, progress) = open(true, Some(&accounts)).unwrap();
+        assert!(progress.account_lines_done.contains(2));
+        assert!(progress.account_lines_refused.contains(3));
+        assert!(progress.account_lines_invalid.contains(5));
+        // Sent without an answer: neither done nor settled, so sent again.
+        assert!(
+            !progress.account_lines_done.contains(4) && !progress.account_lines_refused.contains(4)
+        );
+        assert!(progress.uncertain.contains(2) && !progress.done.contains(2));
+
+        for other in [None, Some(input.as_path())] {
+            let err = open(true, other).unwrap_err();
+            assert!(
+                matches!(
+                    &err,
+                    Error::CheckpointMismatch {
+                        what: "accounts file",
+                        ..
+                    }
+                ),
+                "{err:?}"
+            );
+        }
+        // A log headed before accounts files were read belongs to a run without one.
+        std::fs::write(&path, "S 1/1\nU 2\n").unwrap();
+        assert!(open(true, Some(&accounts)).is_err());
+        let (_, progress) = open(true, None).unwrap();
+        assert!(progress.account_lines_done.contains(2));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn later_records_replace_earlier_ones() {
         let dir = std::env::temp_dir().join(format!("im-bulk-records-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

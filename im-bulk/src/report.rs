@@ -83,6 +83,10 @@ struct ReportLine<'a> {
 /// (those the service holds by then are confirmed with friend_check and counted as present),
 /// and its unreadable lines are reported again with the same `input` text, so a mended copy of
 /// the report is all a second run needs.
+///
+/// The accounts report ([`Importer::with_accounts_report`](crate::Importer::with_accounts_report))
+/// has the same fields, with the account's (`UserID`, `Nick`, `FaceUrl`) in place of the
+/// relation's; it is valid accounts-file input the same way.
 #[derive(Debug)]
 pub struct Report {
     file: Option<(PathBuf, Mutex<BufWriter<File>>)>,
