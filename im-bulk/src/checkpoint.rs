@@ -5,6 +5,8 @@
 //! - `S 2/4`: the log belongs to this [`Shard`] of the input (first line of a log);
 //! - `I 1234:89abcdef01234567`: the input it belongs to: its length in bytes and the 64-bit
 //!   FNV-1a hash of its content (second line);
+//! - `J 567:0123456789abcdef` or `J none`: the accounts file it belongs to, the same way, or
+//!   none (third line; a log without it was written for a run without an accounts file);
 //! - `P 1-3,7`: friend_import about to be sent for these input lines;
 //! - `D 1-3,7`: these relations are on the service (imported, present, or found by a check);
 //! - `F 1-3,7`: the service refused these relations: not sent again, counted failed again;
@@ -14,7 +16,18 @@
 //!   retries spent, friend_check confirming they are missing): sent again by a resumed run;
 //! - `a 4`: multiaccount_import about to be sent for this account chunk (100 accounts each, in
 //!   order of first appearance in the shard's relations);
-//! - `A 4`: this account chunk is handled.
+//! - `A 4`: this account chunk is handled;
+//! - `u 1-3`: multiaccount_import about to be sent for these lines of the accounts file;
+//! - `U 1-3`: these accounts are imported, with the nickname and avatar URL their lines give;
+//! - `X 1-3`: the service refused these accounts (`FailAccounts`, or the whole request with a
+//!   code that does not pass): not sent again, counted failed again;
+//! - `W 1-3`: these lines of the accounts file are invalid: not sent again, counted invalid
+//!   again.
+//!
+//! Line numbers of the accounts file (`u`, `U`, `X`, `W`) and of the input (`P`, `D`, `F`,
+//! `V`, `T`) are two separate spaces. An account line whose `u` is the last word on it (the
+//! run stopped, or the call failed after the client's retries) is sent again by a resumed run:
+//! setting a nickname twice to the same value leaves the same account.
 //!
 //! A relation whose outcome stays unknown keeps its `P` alone, so a resumed run checks it with
 //! friend_check and sends it again when it is missing. A later record of a line replaces what
@@ -47,6 +60,12 @@ pub struct Progress {
     pub account_chunks_done: LineSet,
     /// Account chunks sent without a recorded answer.
     pub account_chunks_uncertain: LineSet,
+    /// Lines of the accounts file imported.
+    pub account_lines_done: LineSet,
+    /// Lines of the accounts file the service refused: reported by the run that met them.
+    pub account_lines_refused: LineSet,
+    /// Lines of the accounts file found invalid: reported by the run that met them.
+    pub account_lines_invalid: LineSet,
 }
 
 /// The append-only checkpoint log. Each request is recorded before it is sent (`P`, `a`) and
@@ -92,19 +111,47 @@ impl Checkpoint {
         input: &Path,
         shard: Shard,
     ) -> Result<(Checkpoint, Progress), Error> {
-        let fingerprint = fingerprint(input)?;
-        let expected = [("S", shard.to_string()), ("I", fingerprint)];
+        Checkpoint::open_with_accounts(path, resume, input, None, shard)
+    }
+
+    /// [`Checkpoint::open_for`] a run that also imports the accounts file `accounts`: the log
+    /// records it too, and resuming with another accounts file, a changed one, or none where
+    /// the log names one (or the other way round) is [`Error::CheckpointMismatch`].
+    pub fn open_with_accounts(
+        path: &Path,
+        resume: bool,
+        input: &Path,
+        accounts: Option<&Path>,
+        shard: Shard,
+    ) -> Result<(Checkpoint, Progress), Error> {
+        let accounts = match accounts {
+            Some(accounts) => fingerprint(accounts)?,
+            None => NO_ACCOUNTS_FILE.to_owned(),
+        };
+        let expected = [
+            ("S", shard.to_string()),
+            ("I", fingerprint(input)?),
+            ("J", accounts),
+        ];
         let (checkpoint, progress, headers) = Checkpoint::open_inner(path, resume)?;
         for (kind, given) in &expected {
-            if let Some((_, recorded)) = headers.iter().find(|(k, _)| k == kind) {
-                if recorded != given {
-                    return Err(Error::CheckpointMismatch {
-                        path: path.to_owned(),
-                        what: if *kind == "S" { "shard" } else { "input" },
-                        recorded: recorded.clone(),
-                        given: given.clone(),
-                    });
-                }
+            let recorded = match headers.iter().find(|(k, _)| k == kind) {
+                Some((_, recorded)) => recorded.as_str(),
+                // Logs headed before accounts files were read belong to runs without one.
+                None if *kind == "J" && !headers.is_empty() => NO_ACCOUNTS_FILE,
+                None => continue,
+            };
+            if recorded != given {
+                return Err(Error::CheckpointMismatch {
+                    path: path.to_owned(),
+                    what: match *kind {
+                        "S" => "shard",
+                        "I" => "input",
+                        _ => "accounts file",
+                    },
+                    recorded: recorded.to_owned(),
+                    given: given.clone(),
+                });
             }
         }
         if headers.is_empty() {
@@ -139,7 +186,7 @@ impl Checkpoint {
                             continue;
                         };
                         let decoded = match kind {
-                            "S" | "I" => {
+                            "S" | "I" | "J" => {
                                 headers.push((kind.to_owned(), ranges.trim().to_owned()));
                                 Ok(())
                             }
@@ -169,6 +216,22 @@ impl Checkpoint {
                             "A" => decode_ranges(ranges, |c| {
                                 progress.account_chunks_uncertain.remove(c);
                                 progress.account_chunks_done.insert(c)
+                            }),
+                            "u" => decode_ranges(ranges, |l| {
+                                progress.forget_account_line(l);
+                                Ok(())
+                            }),
+                            "U" => decode_ranges(ranges, |l| {
+                                progress.forget_account_line(l);
+                                progress.account_lines_done.insert(l)
+                            }),
+                            "X" => decode_ranges(ranges, |l| {
+                                progress.forget_account_line(l);
+                                progress.account_lines_refused.insert(l)
+                            }),
+                            "W" => decode_ranges(ranges, |l| {
+                                progress.forget_account_line(l);
+                                progress.account_lines_invalid.insert(l)
                             }),
                             _ => Ok(()),
                         };
@@ -243,6 +306,13 @@ impl Checkpoint {
 }
 
 impl Progress {
+    /// Drops whatever an earlier record said of `line` of the accounts file.
+    fn forget_account_line(&mut self, line: u64) {
+        self.account_lines_done.remove(line);
+        self.account_lines_refused.remove(line);
+        self.account_lines_invalid.remove(line);
+    }
+
     /// Drops whatever an earlier record said of `line`.
     fn forget(&mut self, line: u64) {
         self.uncertain.remove(line);
@@ -251,6 +321,9 @@ impl Progress {
         self.invalid.remove(line);
     }
 }
+
+/// What the `J` record of a run without an accounts file says.
+const NO_ACCOUNTS_FILE: &str = "none";
 
 /// `LENGTH:HASH`: the input's length in bytes and the 64-bit FNV-1a hash of its content.
 fn fingerprint(input: &Path) -> Result<String, Error> {
@@ -385,6 +458,57 @@ mod tests {
         assert!(err.to_string().contains("without --resume"), "{err}");
         // Starting afresh is always possible.
         Checkpoint::open_for(&path, false, &input, shard).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_log_belongs_to_its_accounts_file_and_keeps_its_lines_apart() {
+        let dir = std::env::temp_dir().join(format!("im-bulk-accounts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let input = dir.join("relations.csv");
+        let accounts = dir.join("accounts.csv");
+        std::fs::write(&input, "from,to\nalice,bob\n").unwrap();
+        std::fs::write(&accounts, "UserID,Nick\nalice,Alice\n").unwrap();
+        let path = dir.join("log.checkpoint");
+        let open = |resume, accounts: Option<&Path>| {
+            Checkpoint::open_with_accounts(&path, resume, &input, accounts, Shard::ALL)
+        };
+        let (checkpoint, _) = open(false, Some(&accounts)).unwrap();
+        // Line 2 of the accounts file and line 2 of the input are not the same line.
+        for (kind, lines) in [("u", &[2, 3, 4][..]), ("U", &[2]), ("X", &[3]), ("W", &[5])] {
+            checkpoint.record(kind, lines).unwrap();
+        }
+        checkpoint.record("P", &[2]).unwrap();
+        drop(checkpoint);
+        assert!(std::fs::read_to_string(&path).unwrap().contains("\nJ 24:"));
+        let (_, progress) = open(true, Some(&accounts)).unwrap();
+        assert!(progress.account_lines_done.contains(2));
+        assert!(progress.account_lines_refused.contains(3));
+        assert!(progress.account_lines_invalid.contains(5));
+        // Sent without an answer: neither done nor settled, so sent again.
+        assert!(
+            !progress.account_lines_done.contains(4) && !progress.account_lines_refused.contains(4)
+        );
+        assert!(progress.uncertain.contains(2) && !progress.done.contains(2));
+
+        for other in [None, Some(input.as_path())] {
+            let err = open(true, other).unwrap_err();
+            assert!(
+                matches!(
+                    &err,
+                    Error::CheckpointMismatch {
+                        what: "accounts file",
+                        ..
+                    }
+                ),
+                "{err:?}"
+            );
+        }
+        // A log headed before accounts files were read belongs to a run without one.
+        std::fs::write(&path, "S 1/1\nU 2\n").unwrap();
+        assert!(open(true, Some(&accounts)).is_err());
+        let (_, progress) = open(true, None).unwrap();
+        assert!(progress.account_lines_done.contains(2));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

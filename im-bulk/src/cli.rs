@@ -17,13 +17,15 @@ use crate::{Checkpoint, Counts, Error, Format, Importer, Options, Report, Shard}
 /// The exit status and what it means, as `--help` shows it.
 const EXIT_CODES: &str = "\
 Exit status:
-  0  every relation is on the service: imported, present, or done by an earlier run
+  0  every relation is on the service: imported, present, or done by an earlier run; and
+     every account of --accounts is imported
   1  the import did not start or stopped: configuration, input, checkpoint or report error,
      or a remote app without --yes
   2  the command line is wrong
   3  the import ran to the end, but some relations failed, are invalid, or their outcome is
-     unknown: see the summary and the report (which can be mended and fed back as --input).
-     A resumed run counts the relations an earlier run reported as refused or invalid too.
+     unknown, or some lines of --accounts failed or are invalid: see the summary and the
+     reports (which can be mended and fed back as --input and --accounts). A resumed run
+     counts what an earlier run reported as refused or invalid too.
 
 Logging: RUST_LOG (default `warn`, which shows each retried call; `debug` shows every call).";
 
@@ -37,8 +39,9 @@ pub const EXIT_INCOMPLETE: u8 = 3;
     version,
     about = "Import accounts and friend relations in bulk",
     long_about = "Import accounts and friend relations in bulk: accounts first \
-                  (multiaccount_import), then friends (friend_import), within the documented \
-                  rates. The service is named by IM_SDKAPPID, IM_SECRET_KEY, IM_ADMIN and \
+                  (multiaccount_import: those of --accounts with their nicknames and avatars, \
+                  then those the relations name), then friends (friend_import), within the \
+                  documented rates. The service is named by IM_SDKAPPID, IM_SECRET_KEY, IM_ADMIN and \
                   IM_REGION or IM_BASE_URL; an app that is not on a loopback address is only \
                   written to with --yes (or after a yes on the terminal).",
     after_help = EXIT_CODES
@@ -50,6 +53,19 @@ pub struct Args {
     /// Where to write every failed relation (JSON lines, re-usable as input).
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// Accounts to import first, with their nickname and avatar URL: CSV with a `UserID`
+    /// column and optional `Nick` and `FaceUrl` columns, or JSON lines
+    /// (`{"UserID":"alice","Nick":"Alice","FaceUrl":"https://..."}`). Accounts with a nickname
+    /// or an avatar go out in multiaccount_import's AccountList form, which also updates
+    /// existing accounts; the others in the Accounts form. With --shard, each account is
+    /// imported by the shard its UserID falls in.
+    #[arg(long, value_name = "FILE")]
+    pub accounts: Option<PathBuf>,
+    /// Where to write every line of --accounts that did not make it (JSON lines, re-usable as
+    /// --accounts). Default with --report: the report's name with `.accounts` before its
+    /// extension (failures.jsonl -> failures.accounts.jsonl).
+    #[arg(long, value_name = "FILE", requires = "accounts")]
+    pub accounts_report: Option<PathBuf>,
     /// Continue an interrupted run from its checkpoint.
     #[arg(long)]
     pub resume: bool,
@@ -82,6 +98,22 @@ impl Args {
         self.checkpoint
             .clone()
             .unwrap_or_else(|| Checkpoint::default_path_for(&self.input, self.shard()))
+    }
+
+    /// Where the lines of `--accounts` that did not make it are reported: `--accounts-report`,
+    /// else next to `--report` (`failures.jsonl` -> `failures.accounts.jsonl`); none without
+    /// `--accounts`.
+    pub fn accounts_report_path(&self) -> Option<PathBuf> {
+        self.accounts.as_ref()?;
+        if let Some(path) = &self.accounts_report {
+            return Some(path.clone());
+        }
+        let report = self.report.as_ref()?;
+        let extension = match report.extension() {
+            Some(ext) => format!("accounts.{}", ext.to_string_lossy()),
+            None => "accounts.jsonl".to_owned(),
+        };
+        Some(report.with_extension(extension))
     }
 
     /// `--shard`, or the whole input.
@@ -155,11 +187,25 @@ pub async fn run(client: Client, args: &Args) -> Result<Counts, Error> {
     let format = Format::detect(&args.input)?;
     // Opens the input and reads a CSV header, then lets go: the passes open it again.
     drop(crate::read(&args.input, format)?);
+    let accounts = match &args.accounts {
+        Some(path) => {
+            let format = Format::detect(path)?;
+            drop(crate::read_accounts(path, format)?);
+            Some((path, format))
+        }
+        None => None,
+    };
     let shard = args.shard();
     let checkpoint_path = args.checkpoint_path();
-    let (checkpoint, progress) =
-        Checkpoint::open_for(&checkpoint_path, args.resume, &args.input, shard)?;
+    let (checkpoint, progress) = Checkpoint::open_with_accounts(
+        &checkpoint_path,
+        args.resume,
+        &args.input,
+        args.accounts.as_deref(),
+        shard,
+    )?;
     let report = Report::open(args.report.as_deref(), args.resume)?;
+    let accounts_report = Report::open(args.accounts_report_path().as_deref(), args.resume)?;
     if !shard.is_all() {
         eprintln!(
             "Shard {shard}: the relations whose From_Account falls in it, checkpoint {}",
@@ -175,15 +221,41 @@ pub async fn run(client: Client, args: &Args) -> Result<Counts, Error> {
             progress.uncertain.len(),
             checkpoint_path.display()
         );
+        if accounts.is_some() {
+            eprintln!(
+                "Resuming: {} lines of the accounts file done, {} refused and {} invalid before",
+                progress.account_lines_done.len(),
+                progress.account_lines_refused.len(),
+                progress.account_lines_invalid.len(),
+            );
+        }
     }
     let options = Options {
         concurrency: args.concurrency.max(1),
         shard,
         ..Options::default()
     };
-    let importer = Arc::new(Importer::new(client, checkpoint, report, progress, options));
+    let importer = Arc::new(
+        Importer::new(client, checkpoint, report, progress, options)
+            .with_accounts_report(accounts_report),
+    );
 
     let accounts_started = Instant::now();
+    if let Some((path, format)) = accounts {
+        let survey = importer.import_accounts_file(path, format).await?;
+        let lines = importer.stats().snapshot().account_lines;
+        eprintln!(
+            "{} lines in {}: {} accounts with a nickname or avatar, {} without; {} imported, \
+             {} before, in {:.1} s",
+            survey.lines,
+            path.display(),
+            survey.with_profile,
+            survey.without_profile,
+            lines.imported,
+            lines.skipped,
+            accounts_started.elapsed().as_secs_f64()
+        );
+    }
     let (survey, failed_accounts) = importer.import_accounts(&args.input, format).await?;
     for failed in failed_accounts.iter().take(5) {
         eprintln!("  account {}: {}", failed.user_id, failed.reason);
@@ -242,12 +314,29 @@ pub async fn run(client: Client, args: &Args) -> Result<Counts, Error> {
             counts.reported_before
         );
     }
+    if args.accounts.is_some() {
+        let lines = counts.account_lines;
+        println!(
+            "  accounts file: {} imported, {} failed, {} invalid, {} skipped (done by an \
+             earlier run)",
+            lines.imported, lines.failed, lines.invalid, lines.skipped
+        );
+        if lines.reported_before > 0 {
+            println!(
+                "                 {} of failed and invalid reported by an earlier run",
+                lines.reported_before
+            );
+        }
+    }
     println!("  elapsed    {:.1} s", elapsed.as_secs_f64());
     println!(
         "  calls      {} ({:.1} per second)",
         counts.calls,
         counts.calls as f64 / elapsed.as_secs_f64().max(1e-9)
     );
+    if let Some(report) = args.accounts_report_path() {
+        println!("  accounts report {}", report.display());
+    }
     match &args.report {
         Some(report) => println!("  report     {}", report.display()),
         None if !counts.all_done() => println!(

@@ -27,6 +27,16 @@ pub enum Error {
         /// The input file.
         path: PathBuf,
     },
+    /// The CSV accounts file's header does not name the `UserID` column.
+    #[error(
+        "{}: the CSV header of the accounts file must name the column `UserID` (and optionally \
+         Nick, FaceUrl)",
+        path.display()
+    )]
+    AccountsCsvHeader {
+        /// The accounts file.
+        path: PathBuf,
+    },
     /// The checkpoint log could not be read or written.
     #[error("cannot use the checkpoint log {}: {source}", path.display())]
     Checkpoint {
@@ -52,20 +62,22 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
-    /// `--resume` met a checkpoint log written for another shard or another input (or for the
-    /// input before it changed: its line numbers may have moved). Resuming from it would skip
+    /// `--resume` met a checkpoint log written for another shard, another input or another
+    /// accounts file (or for one of them before it changed: its line numbers may have moved). Resuming from it would skip
     /// relations that were never sent, or send others twice.
     #[error(
         "the checkpoint log {} was written for {what} {recorded}, not {given}: resume with the \
-         same input and --shard, pass another --checkpoint, or start afresh without --resume",
+         same input, --accounts and --shard, pass another --checkpoint, or start afresh \
+         without --resume",
         path.display()
     )]
     CheckpointMismatch {
         /// The checkpoint log.
         path: PathBuf,
-        /// `"shard"` or `"input"`.
+        /// `"shard"`, `"input"` or `"accounts file"`.
         what: &'static str,
-        /// What the log records: the shard (`K/N`), or the input's `LENGTH:HASH`.
+        /// What the log records: the shard (`K/N`), or the input's or the accounts file's
+        /// `LENGTH:HASH` (`none` for a run without an accounts file).
         recorded: String,
         /// What this run has.
         given: String,

@@ -7,24 +7,27 @@
 //! [`Options::concurrency`] requests of up to 1000 relations, and a bit per input line and
 //! outcome for resume. Nothing grows with the number of relations beyond those bits.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::{StreamExt, TryStreamExt};
 use tencent_im_accounts::{
-    AccountCheck, AccountStatus, MultiaccountImport, MAX_ACCOUNTS_PER_REQUEST,
+    AccountCheck, AccountStatus, ImportedAccount, MultiaccountImport, MAX_ACCOUNTS_PER_REQUEST,
 };
 use tencent_im_core::{Client, ErrorCode};
 use tencent_im_friends::limits::MAX_ITEMS_PER_REQUEST;
 use tencent_im_friends::{CheckType, FriendCheck, FriendImport, FriendImportItem, FriendRelation};
 use tokio::sync::mpsc;
 
+use crate::accounts::read_accounts;
 use crate::input::read;
 use crate::report::{Outcome, Subject};
 use crate::seen::SeenIds;
-use crate::{Checkpoint, Error, Format, Line, Progress, Relation, Report, Shard};
+use crate::{
+    BadLine, Checkpoint, Error, Format, Line, ListedAccount, Progress, Relation, Report, Shard,
+};
 
 /// Counters of a run, updated while it runs ([`Importer::stats`]).
 #[derive(Debug, Default)]
@@ -38,6 +41,11 @@ pub struct Stats {
     reported_before: AtomicU64,
     calls: AtomicU64,
     accounts: AtomicU64,
+    account_lines_imported: AtomicU64,
+    account_lines_failed: AtomicU64,
+    account_lines_invalid: AtomicU64,
+    account_lines_skipped: AtomicU64,
+    account_lines_reported_before: AtomicU64,
 }
 
 /// The counters of a run at one moment ([`Stats::snapshot`]).
@@ -70,8 +78,28 @@ pub struct Counts {
     pub reported_before: u64,
     /// Calls made.
     pub calls: u64,
-    /// Accounts imported or confirmed.
+    /// Accounts the relations name, imported or confirmed.
     pub accounts: u64,
+    /// The lines of the accounts file ([`Importer::import_accounts_file`]).
+    pub account_lines: AccountLineCounts,
+}
+
+/// What became of the lines of the accounts file ([`Counts::account_lines`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AccountLineCounts {
+    /// Accounts multiaccount_import answered as imported (with their nickname and avatar URL).
+    pub imported: u64,
+    /// Accounts the service did not import: listed in `FailAccounts`, or their request failed
+    /// (reported, `"outcome":"failed"`).
+    pub failed: u64,
+    /// Lines never sent: unreadable, a UserID or value breaking a documented limit, or a
+    /// UserID given on an earlier line too (reported, `"outcome":"invalid"`).
+    pub invalid: u64,
+    /// Accounts imported by an earlier run (per the checkpoint).
+    pub skipped: u64,
+    /// Of `failed` and `invalid`: lines an earlier run reported; not sent or reported again.
+    pub reported_before: u64,
 }
 
 impl Counts {
@@ -82,8 +110,13 @@ impl Counts {
 
     /// Whether every relation handled is on the service (or was done by an earlier run):
     /// nothing failed, invalid or unknown.
+    /// Lines of the accounts file count too: a failed or invalid one is not done.
     pub fn all_done(&self) -> bool {
-        self.failed == 0 && self.invalid == 0 && self.unknown == 0
+        self.failed == 0
+            && self.invalid == 0
+            && self.unknown == 0
+            && self.account_lines.failed == 0
+            && self.account_lines.invalid == 0
     }
 }
 
@@ -105,6 +138,13 @@ impl Stats {
             reported_before: get(&self.reported_before),
             calls: get(&self.calls),
             accounts: get(&self.accounts),
+            account_lines: AccountLineCounts {
+                imported: get(&self.account_lines_imported),
+                failed: get(&self.account_lines_failed),
+                invalid: get(&self.account_lines_invalid),
+                skipped: get(&self.account_lines_skipped),
+                reported_before: get(&self.account_lines_reported_before),
+            },
         }
     }
 
@@ -233,8 +273,21 @@ pub struct Survey {
     /// Lines that are relations of the shard, readable or not (unreadable lines belong to
     /// shard 1).
     pub relations: u64,
-    /// Distinct valid UserIDs those relations name.
+    /// Distinct valid UserIDs those relations name, leaving out those the accounts file
+    /// imported in this run ([`Importer::import_accounts_file`]).
     pub accounts: u64,
+}
+
+/// What a pass over the accounts file found, in the importer's [`Shard`].
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AccountsFileSurvey {
+    /// Lines of the shard, readable or not (unreadable lines belong to shard 1).
+    pub lines: u64,
+    /// Valid accounts among them with a nickname or an avatar URL (sent as `AccountList`).
+    pub with_profile: u64,
+    /// Valid accounts among them without either (sent as `Accounts`).
+    pub without_profile: u64,
 }
 
 /// The importer: accounts first ([`Importer::import_accounts`]), then friends
@@ -253,6 +306,11 @@ pub struct Importer {
     progress: Progress,
     options: Options,
     stats: Stats,
+    accounts_report: Report,
+    /// The valid UserIDs of the shard's lines of the accounts file, left by
+    /// [`Importer::import_accounts_file`] for [`Importer::import_accounts`], which does not
+    /// import them again.
+    listed: Mutex<Option<SeenIds>>,
 }
 
 impl Importer {
@@ -271,12 +329,256 @@ impl Importer {
             progress,
             options,
             stats: Stats::default(),
+            accounts_report: Report::none(),
+            listed: Mutex::new(None),
         }
+    }
+
+    /// Reports the lines of the accounts file that did not make it to `report` (by default
+    /// they are only counted). It is kept apart from the relations' report so that each can be
+    /// fed back as the input it came from: this one as `--accounts`.
+    pub fn with_accounts_report(mut self, report: Report) -> Self {
+        self.accounts_report = report;
+        self
     }
 
     /// The counters, readable while the import runs.
     pub fn stats(&self) -> &Stats {
         &self.stats
+    }
+
+    /// Pass 0, before [`Importer::import_accounts`]: imports the accounts file, 100 accounts
+    /// per multiaccount_import while it is being read. Accounts with a nickname or an avatar URL
+    /// go out in the `AccountList` form, which sets them (on existing accounts too); the others
+    /// in the `Accounts` form. Only the shard's accounts are imported (by the same hash of the
+    /// UserID that splits the relations), so each account's profile is set by one shard.
+    ///
+    /// Lines an earlier run settled are skipped; lines whose request was sent without a
+    /// recorded answer are sent again. Unreadable lines, UserIDs or values breaking a documented
+    /// limit, and a UserID given on an earlier line too are invalid; they and the accounts the
+    /// service does not import go to the accounts report
+    /// ([`Importer::with_accounts_report`]). The shard's valid UserIDs are then left out of
+    /// [`Importer::import_accounts`].
+    pub async fn import_accounts_file(
+        &self,
+        path: &Path,
+        format: Format,
+    ) -> Result<AccountsFileSurvey, Error> {
+        let (tx, rx) = mpsc::channel::<AccountsFileEvent>(self.options.concurrency.max(1) * 2);
+        let reader_path = path.to_owned();
+        let shard = self.options.shard;
+        let reader =
+            tokio::task::spawn_blocking(move || -> Result<(AccountsFileSurvey, SeenIds), Error> {
+                let path = reader_path;
+                let mut seen = SeenIds::new();
+                let mut survey = AccountsFileSurvey::default();
+                // Accounts with a profile and without one go out in separate requests, each in
+                // its own form.
+                let mut with_profile = Vec::new();
+                let mut without_profile = Vec::new();
+                let send = |event| tx.blocking_send(event).is_ok();
+                for line in read_accounts(&path, format)? {
+                    let listed = match line? {
+                        Ok(listed) if shard.contains(&listed.account.user_id) => listed,
+                        Ok(_) => continue,
+                        Err(bad) if shard.number() == 1 => {
+                            survey.lines += 1;
+                            if !send(AccountsFileEvent::Unreadable(bad)) {
+                                break;
+                            }
+                            continue;
+                        }
+                        Err(_) => continue,
+                    };
+                    survey.lines += 1;
+                    let invalid = match tencent_im_core::Validate::validate_at(
+                        &listed.account,
+                        &tencent_im_core::FieldPath::ROOT,
+                    ) {
+                        Err(err) => Some(err.to_string()),
+                        Ok(()) => match seen.insert(&listed.account.user_id) {
+                            Ok(true) => None,
+                            Ok(false) => Some(
+                                "this UserID is on an earlier line of the accounts file too: \
+                                 give each account once (two lines would be sent concurrently, \
+                                 and either could win)"
+                                    .to_owned(),
+                            ),
+                            Err(_) => return Err(Error::TooManyAccounts { path: path.clone() }),
+                        },
+                    };
+                    if let Some(message) = invalid {
+                        if !send(AccountsFileEvent::Invalid(listed, message)) {
+                            break;
+                        }
+                        continue;
+                    }
+                    let batch = if listed.account.has_profile() {
+                        survey.with_profile += 1;
+                        &mut with_profile
+                    } else {
+                        survey.without_profile += 1;
+                        &mut without_profile
+                    };
+                    batch.push(listed);
+                    if batch.len() == MAX_ACCOUNTS_PER_REQUEST
+                        && !send(AccountsFileEvent::Chunk(std::mem::take(batch)))
+                    {
+                        break;
+                    }
+                }
+                for batch in [with_profile, without_profile] {
+                    if !batch.is_empty() {
+                        send(AccountsFileEvent::Chunk(batch));
+                    }
+                }
+                Ok((survey, seen))
+            });
+        let events = futures::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|event| (event, rx))
+        });
+        let handled = events
+            .map(Ok::<_, Error>)
+            .try_for_each_concurrent(self.options.concurrency, |event| async move {
+                match event {
+                    AccountsFileEvent::Unreadable(bad) => {
+                        self.invalid_account_line(bad.line, Subject::Text(&bad.text), &bad.message)
+                    }
+                    AccountsFileEvent::Invalid(listed, message) => self.invalid_account_line(
+                        listed.line,
+                        Subject::Account(&listed.account),
+                        &message,
+                    ),
+                    AccountsFileEvent::Chunk(chunk) => self.send_account_lines(chunk).await,
+                }
+            })
+            .await;
+        // The reader's error (the file could not be read on) says more than a send that
+        // stopped because of it.
+        let (survey, seen) = reader.await.map_err(Error::task)??;
+        handled?;
+        self.accounts_report.flush()?;
+        *self.listed.lock().unwrap_or_else(PoisonError::into_inner) = Some(seen);
+        Ok(survey)
+    }
+
+    /// Whether an earlier run settled line `line` of the accounts file, counting it as that
+    /// run left it.
+    fn account_line_settled_before(&self, line: u64) -> bool {
+        let progress = &self.progress;
+        let counter = if progress.account_lines_done.contains(line) {
+            &self.stats.account_lines_skipped
+        } else if progress.account_lines_refused.contains(line) {
+            &self.stats.account_lines_failed
+        } else if progress.account_lines_invalid.contains(line) {
+            &self.stats.account_lines_invalid
+        } else {
+            return false;
+        };
+        Stats::add(counter, 1);
+        if !progress.account_lines_done.contains(line) {
+            Stats::add(&self.stats.account_lines_reported_before, 1);
+        }
+        true
+    }
+
+    /// Reports and records an invalid line of the accounts file, unless an earlier run did.
+    fn invalid_account_line(
+        &self,
+        line: u64,
+        subject: Subject<'_>,
+        message: &str,
+    ) -> Result<(), Error> {
+        if self.account_line_settled_before(line) {
+            return Ok(());
+        }
+        self.accounts_report
+            .write(line, Outcome::Invalid, subject, None, message)?;
+        self.checkpoint.record("W", &[line])?;
+        Stats::add(&self.stats.account_lines_invalid, 1);
+        Ok(())
+    }
+
+    /// Imports one chunk of the accounts file, all with a profile or all without.
+    async fn send_account_lines(&self, chunk: Vec<ListedAccount>) -> Result<(), Error> {
+        let chunk: Vec<ListedAccount> = chunk
+            .into_iter()
+            .filter(|listed| !self.account_line_settled_before(listed.line))
+            .collect();
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let lines: Vec<u64> = chunk.iter().map(|listed| listed.line).collect();
+        let accounts: Vec<ImportedAccount> =
+            chunk.iter().map(|listed| listed.account.clone()).collect();
+        let request = if accounts.iter().all(ImportedAccount::has_profile) {
+            MultiaccountImport::with_profiles(accounts)
+        } else {
+            MultiaccountImport::new(accounts.into_iter().map(|account| account.user_id))
+        };
+        self.checkpoint.record("u", &lines)?;
+        Stats::add(&self.stats.calls, 1);
+        let (mut done, mut refused) = (Vec::new(), Vec::new());
+        match self.client.call(&request).await {
+            Ok(response) => {
+                let failed: HashSet<&str> =
+                    response.fail_accounts.iter().map(String::as_str).collect();
+                for listed in &chunk {
+                    if failed.contains(listed.account.user_id.as_str()) {
+                        Stats::add(&self.stats.account_lines_failed, 1);
+                        self.write_account_report(
+                            listed,
+                            None,
+                            "listed in FailAccounts by multiaccount_import",
+                        )?;
+                        refused.push(listed.line);
+                    } else {
+                        Stats::add(&self.stats.account_lines_imported, 1);
+                        done.push(listed.line);
+                    }
+                }
+            }
+            Err(err) => {
+                // Refused as a whole with a code that does not pass: nothing was applied, and
+                // sending it again would meet the same answer. Anything else (a lost answer, a
+                // transient code after the client's retries) leaves the lines to be sent again
+                // by a resumed run.
+                let settled =
+                    matches!(err, tencent_im_core::Error::Api { .. }) && !err.is_retryable();
+                let text = format!("multiaccount_import failed: {err}");
+                for listed in &chunk {
+                    Stats::add(&self.stats.account_lines_failed, 1);
+                    self.write_account_report(listed, err.code(), &text)?;
+                    if settled {
+                        refused.push(listed.line);
+                    }
+                }
+            }
+        }
+        if !refused.is_empty() {
+            self.checkpoint.record("X", &refused)?;
+        }
+        if !done.is_empty() {
+            self.checkpoint.record("U", &done)?;
+        }
+        Ok(())
+    }
+
+    /// Writes an accounts report line for a failed account; `info` may quote the server, so
+    /// it is scrubbed of the client's secret key and UserSig first.
+    fn write_account_report(
+        &self,
+        listed: &ListedAccount,
+        code: Option<ErrorCode>,
+        info: &str,
+    ) -> Result<(), Error> {
+        self.accounts_report.write(
+            listed.line,
+            Outcome::Failed,
+            Subject::Account(&listed.account),
+            code,
+            &self.client.scrub(info),
+        )
     }
 
     /// Pass 1: reads the input once, importing the accounts that appear as they are found, 100
@@ -291,8 +593,14 @@ impl Importer {
         let (tx, rx) = mpsc::channel::<Vec<String>>(self.options.concurrency.max(1) * 2);
         let path = path.to_owned();
         let shard = self.options.shard;
+        let listed = self
+            .listed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         let reader = tokio::task::spawn_blocking(move || -> Result<Survey, Error> {
-            let mut seen = SeenIds::new();
+            let mut seen = listed.unwrap_or_else(SeenIds::new);
+            let listed = seen.len();
             let mut survey = Survey::default();
             let mut batch = Vec::with_capacity(MAX_ACCOUNTS_PER_REQUEST);
             for line in read(&path, format)? {
@@ -328,7 +636,7 @@ impl Importer {
                     }
                 }
             }
-            survey.accounts = seen.len() as u64;
+            survey.accounts = (seen.len() - listed) as u64;
             if !batch.is_empty() {
                 let _ = tx.blocking_send(batch);
             }
@@ -824,6 +1132,16 @@ enum Record {
     Retry,
     /// Outcome unknown: left uncertain (`P`), checked and sent again.
     Unknown,
+}
+
+/// What the reader of the accounts file hands on.
+enum AccountsFileEvent {
+    /// A line that is not an account.
+    Unreadable(BadLine),
+    /// An account that must not be sent, and why.
+    Invalid(ListedAccount, String),
+    /// Up to 100 accounts to import, all with a profile or all without.
+    Chunk(Vec<ListedAccount>),
 }
 
 /// friend_check calls made to settle one set of relations before they are reported unknown.

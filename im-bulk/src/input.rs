@@ -42,6 +42,9 @@ pub type Line = Result<Relation, BadLine>;
 /// sequence: the file could not be read further.
 pub type Relations = Box<dyn Iterator<Item = Result<Line, Error>> + Send>;
 
+/// The lines of an input file, each a `T` or a line that is not one, each read when asked for.
+pub(crate) type Lines<T> = Box<dyn Iterator<Item = Result<Result<T, BadLine>, Error>> + Send>;
+
 /// The input file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -107,19 +110,14 @@ pub(crate) fn read_from(
     format: Format,
 ) -> Result<Relations, Error> {
     match format {
-        Format::Jsonl => Ok(Box::new(JsonLines {
-            reader: BufReader::with_capacity(1 << 16, reader),
-            path: path.to_owned(),
-            line: 0,
-            buffer: Vec::new(),
-            failed: false,
-        })),
+        Format::Jsonl => Ok(Box::new(JsonLines::new(reader, path, json_line))),
         Format::Csv => read_csv(reader, path),
     }
 }
 
-/// JSON lines, read as bytes so that a line of invalid UTF-8 is one bad line, not a read error.
-struct JsonLines<R> {
+/// JSON lines, read as bytes so that a line of invalid UTF-8 is one bad line, not a read error;
+/// each non-blank line is handed to `parse` with its number.
+pub(crate) struct JsonLines<R, T> {
     reader: BufReader<R>,
     path: PathBuf,
     line: u64,
@@ -127,10 +125,24 @@ struct JsonLines<R> {
     /// Set after a read error: the sequence has ended. A reader that fails once may fail the
     /// same way forever (a directory, a dead disk); going on would yield bad lines endlessly.
     failed: bool,
+    parse: fn(u64, &[u8]) -> Result<T, BadLine>,
 }
 
-impl<R: Read> Iterator for JsonLines<R> {
-    type Item = Result<Line, Error>;
+impl<R: Read, T> JsonLines<R, T> {
+    pub(crate) fn new(reader: R, path: &Path, parse: fn(u64, &[u8]) -> Result<T, BadLine>) -> Self {
+        Self {
+            reader: BufReader::with_capacity(1 << 16, reader),
+            path: path.to_owned(),
+            line: 0,
+            buffer: Vec::new(),
+            failed: false,
+            parse,
+        }
+    }
+}
+
+impl<R: Read, T> Iterator for JsonLines<R, T> {
+    type Item = Result<Result<T, BadLine>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -153,12 +165,28 @@ impl<R: Read> Iterator for JsonLines<R> {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Some(Ok(json_line(self.line, bytes)));
+            return Some(Ok((self.parse)(self.line, bytes)));
         }
     }
 }
 
 fn json_line(line: u64, bytes: &[u8]) -> Line {
+    json_value(line, bytes, "a friend_import item with a \"from\" field").map(|parsed: JsonLine| {
+        Relation {
+            line,
+            from: parsed.from,
+            item: parsed.item,
+        }
+    })
+}
+
+/// Line `line` of a JSON lines input, `bytes`, as a `T`; `what` says what `T` is in the
+/// message of a line that is not one.
+pub(crate) fn json_value<T: serde::de::DeserializeOwned>(
+    line: u64,
+    bytes: &[u8],
+    what: &str,
+) -> Result<T, BadLine> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
@@ -169,41 +197,59 @@ fn json_line(line: u64, bytes: &[u8]) -> Line {
             })
         }
     };
-    serde_json::from_str::<JsonLine>(text)
-        .map(|parsed| Relation {
-            line,
-            from: parsed.from,
-            item: parsed.item,
-        })
-        .map_err(|err| BadLine {
-            line,
-            // A bad line of an earlier report comes back as the line it was, not nested in
-            // the report's record, so a report fed back reports the same text again.
-            text: serde_json::from_str::<ReportedBadLine>(text)
-                .map_or_else(|_| text.to_owned(), |reported| reported.input),
-            message: format!("not a friend_import item with a \"from\" field: {err}"),
-        })
+    serde_json::from_str::<T>(text).map_err(|err| BadLine {
+        line,
+        // A bad line of an earlier report comes back as the line it was, not nested in the
+        // report's record, so a report fed back reports the same text again.
+        text: serde_json::from_str::<ReportedBadLine>(text)
+            .map_or_else(|_| text.to_owned(), |reported| reported.input),
+        message: format!("not {what}: {err}"),
+    })
 }
 
 fn read_csv(reader: impl Read + Send + 'static, path: &Path) -> Result<Relations, Error> {
-    // Fields are trimmed here rather than by the reader, so that a bad row is reported as it
-    // was written.
+    csv_lines(reader, path, |headers| {
+        let column = |name: &str| csv_column(headers, &[name]);
+        let (Some(from), Some(to)) = (column("from"), column("to")) else {
+            return Err(Error::CsvHeader {
+                path: path.to_owned(),
+            });
+        };
+        let optional = [column("remark"), column("group"), column("add_source")];
+        Ok(move |record: &csv::ByteRecord| csv_row(record, [from, to], optional))
+    })
+}
+
+/// The index of the first header cell that is one of `names` (ASCII case-insensitive,
+/// surrounding spaces ignored).
+pub(crate) fn csv_column(headers: &csv::ByteRecord, names: &[&str]) -> Option<usize> {
+    headers.iter().position(|h| {
+        names
+            .iter()
+            .any(|name| h.trim_ascii().eq_ignore_ascii_case(name.as_bytes()))
+    })
+}
+
+/// The rows of a CSV input: `columns` reads the header and gives back how to read a row, whose
+/// number is its line. A row the CSV rules reject is a [`BadLine`]; a read that fails ends the
+/// sequence with [`Error::Input`].
+pub(crate) fn csv_lines<T, F>(
+    reader: impl Read + Send + 'static,
+    path: &Path,
+    columns: impl FnOnce(&csv::ByteRecord) -> Result<F, Error>,
+) -> Result<Lines<T>, Error>
+where
+    F: Fn(&csv::ByteRecord) -> Result<T, BadLine> + Send + 'static,
+    T: 'static,
+{
+    // Fields are trimmed by `row` rather than by the reader, so that a bad row is reported as
+    // it was written.
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
     let headers = reader
         .byte_headers()
         .map_err(|err| Error::input(path)(io::Error::from(err)))?
         .clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim_ascii().eq_ignore_ascii_case(name.as_bytes()))
-    };
-    let (Some(from), Some(to)) = (column("from"), column("to")) else {
-        return Err(Error::CsvHeader {
-            path: path.to_owned(),
-        });
-    };
-    let (remark, group, source) = (column("remark"), column("group"), column("add_source"));
+    let row = columns(&headers)?;
     let path = path.to_owned();
     let mut failed = false;
     let records = reader.into_byte_records().map_while(move |record| {
@@ -229,9 +275,28 @@ fn read_csv(reader: impl Read + Send + 'static, path: &Path) -> Result<Relations
                 })));
             }
         };
-        Some(Ok(csv_row(&record, [from, to], [remark, group, source])))
+        Some(Ok(row(&record)))
     });
     Ok(Box::new(records))
+}
+
+/// The fields of a CSV row, trimmed, or the [`BadLine`] of a row with a field that is not
+/// UTF-8.
+pub(crate) fn csv_fields(record: &csv::ByteRecord) -> Result<Vec<&str>, BadLine> {
+    let mut fields = Vec::with_capacity(record.len());
+    for (index, field) in record.iter().enumerate() {
+        match std::str::from_utf8(field) {
+            Ok(text) => fields.push(text.trim()),
+            Err(err) => {
+                return Err(BadLine {
+                    line: record.position().map_or(0, |p| p.line()),
+                    text: csv_text(record),
+                    message: format!("column {} is not UTF-8: {err}", index + 1),
+                })
+            }
+        }
+    }
+    Ok(fields)
 }
 
 fn csv_row(
@@ -245,13 +310,7 @@ fn csv_row(
         text: csv_text(record),
         message,
     };
-    let mut fields = Vec::with_capacity(record.len());
-    for (index, field) in record.iter().enumerate() {
-        match std::str::from_utf8(field) {
-            Ok(text) => fields.push(text.trim()),
-            Err(err) => return Err(bad(format!("column {} is not UTF-8: {err}", index + 1))),
-        }
-    }
+    let fields = csv_fields(record)?;
     let field = |index: Option<usize>| {
         index
             .and_then(|i| fields.get(i))
@@ -276,7 +335,7 @@ fn csv_row(
 }
 
 /// A CSV row as text again: its fields, quoted where the CSV rules need it.
-fn csv_text(record: &csv::ByteRecord) -> String {
+pub(crate) fn csv_text(record: &csv::ByteRecord) -> String {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());

@@ -1,10 +1,16 @@
 //! Bulk migration of a social graph into Tencent Cloud Chat (IM): accounts first, then friends,
 //! within the documented rates, resumable, with a failure report.
 //!
-//! The [`Importer`] reads the input twice, streaming:
+//! The [`Importer`] reads the input twice, streaming, after an optional accounts file:
 //!
+//! 0. [`Importer::import_accounts_file`] imports the accounts of an accounts file
+//!    ([`read_accounts`]: CSV `UserID,Nick,FaceUrl` or JSON lines of `AccountList` items),
+//!    those with a nickname or an avatar URL in multiaccount_import's `AccountList` form, which
+//!    sets them, the others in the `Accounts` form; its failed and invalid lines go to a report
+//!    of their own ([`Importer::with_accounts_report`]);
 //! 1. [`Importer::import_accounts`] imports every valid UserID of the input with
-//!    multiaccount_import (100 per request) while the input is still being read;
+//!    multiaccount_import (100 per request) while the input is still being read, leaving out
+//!    those the accounts file imported;
 //! 2. [`Importer::import_friends`] groups the relations by `from` into friend_import requests
 //!    of up to 1000 items; up to [`Options::concurrency`] requests are in flight, one user's
 //!    requests go out in input order, different users' concurrently.
@@ -61,6 +67,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
 mod checkpoint;
 #[cfg(feature = "cli")]
 pub mod cli;
@@ -72,9 +79,12 @@ mod report;
 mod seen;
 mod shard;
 
+pub use accounts::{read_accounts, AccountLine, AccountLines, ListedAccount};
 pub use checkpoint::{Checkpoint, Progress};
 pub use error::Error;
-pub use import::{Counts, FailedAccount, Importer, Options, Stats, Survey};
+pub use import::{
+    AccountLineCounts, AccountsFileSurvey, Counts, FailedAccount, Importer, Options, Stats, Survey,
+};
 pub use input::{read, BadLine, Format, Line, Relation, Relations, DEFAULT_ADD_SOURCE};
 pub use lines::{LineSet, LineTooLarge};
 pub use report::Report;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use serde::Serialize;
+use tencent_im_accounts::ImportedAccount;
 use tencent_im_core::ErrorCode;
 use tencent_im_friends::FriendImportItem;
 
@@ -30,6 +31,8 @@ pub(crate) enum Outcome {
 pub(crate) enum Subject<'a> {
     /// A relation that could be read.
     Relation(&'a str, &'a FriendImportItem),
+    /// An account of the accounts file that could be read.
+    Account(&'a ImportedAccount),
     /// An input line that could not, as it was written.
     Text(&'a str),
 }
@@ -44,6 +47,8 @@ struct ReportLine<'a> {
     from: Option<&'a str>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     item: Option<&'a FriendImportItem>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    account: Option<&'a ImportedAccount>,
     #[serde(skip_serializing_if = "Option::is_none")]
     input: Option<&'a str>,
     code: Option<i64>,
@@ -78,6 +83,10 @@ struct ReportLine<'a> {
 /// (those the service holds by then are confirmed with friend_check and counted as present),
 /// and its unreadable lines are reported again with the same `input` text, so a mended copy of
 /// the report is all a second run needs.
+///
+/// The accounts report ([`Importer::with_accounts_report`](crate::Importer::with_accounts_report))
+/// has the same fields, with the account's (`UserID`, `Nick`, `FaceUrl`) in place of the
+/// relation's; it is valid accounts-file input the same way.
 #[derive(Debug)]
 pub struct Report {
     file: Option<(PathBuf, Mutex<BufWriter<File>>)>,
@@ -104,6 +113,11 @@ impl Report {
         Ok(Report { file })
     }
 
+    /// A report that writes nothing.
+    pub(crate) fn none() -> Report {
+        Report { file: None }
+    }
+
     /// The report's path, when there is one.
     pub fn path(&self) -> Option<&Path> {
         self.file.as_ref().map(|(path, _)| path.as_path())
@@ -120,15 +134,17 @@ impl Report {
         let Some((path, file)) = &self.file else {
             return Ok(());
         };
-        let (from, item, input) = match subject {
-            Subject::Relation(from, item) => (Some(from), Some(item), None),
-            Subject::Text(text) => (None, None, Some(text)),
+        let (from, item, account, input) = match subject {
+            Subject::Relation(from, item) => (Some(from), Some(item), None, None),
+            Subject::Account(account) => (None, None, Some(account), None),
+            Subject::Text(text) => (None, None, None, Some(text)),
         };
         let record = ReportLine {
             line,
             outcome,
             from,
             item,
+            account,
             input,
             code: code.map(ErrorCode::get),
             info,

@@ -14,6 +14,14 @@ pub(crate) struct SeenIds {
     hasher: std::hash::RandomState,
 }
 
+impl std::fmt::Debug for SeenIds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeenIds")
+            .field("len", &self.len())
+            .finish_non_exhaustive()
+    }
+}
+
 /// The buffer is full: 4 GiB of UserIDs, over 100 million of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SeenIdsFull;

@@ -93,9 +93,14 @@
 //! account request. Per-item failures are listed in `Fail_Account`; an unknown `From_Account`
 //! fails the whole request with 30003.
 //!
-//! - Accounts: `account_import` is idempotent; `multiaccount_import` lists invalid UserIDs in
-//!   `FailAccounts`; `account_check` answers `Imported` / `NotImported`; `account_delete` removes
-//!   the account and every relation other accounts hold with it (70107 per item when unknown).
+//! - Accounts: `account_import` is idempotent; `multiaccount_import` takes either form:
+//!   `Accounts` (UserIDs only) creates the accounts that do not exist and leaves existing ones
+//!   as they are, profile included; `AccountList` (`UserID` with optional `Nick` and `FaceUrl`)
+//!   does the same and sets the nickname and avatar URL given, on new and existing accounts
+//!   alike (a field left out is kept). UserIDs that are empty or over 32 bytes, and in
+//!   `AccountList` values over 500 bytes, are listed in `FailAccounts`; `account_check`
+//!   answers `Imported` / `NotImported`; `account_delete` removes the account and every
+//!   relation other accounts hold with it (70107 per item when unknown).
 //! - `friend_import`: one way; per item: unknown account 30003, self or already a friend 30001,
 //!   3000 friends 30010, more than 32 groups 30011.
 //! - `friend_add`: `Add_Type_Both` (default) makes both sides, `Add_Type_Single` one. Without
