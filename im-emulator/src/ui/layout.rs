@@ -10,6 +10,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 pub(crate) const VIEWS: &[(&str, &str)] = &[
     ("/accounts", "Accounts"),
     ("/requests", "Requests"),
+    ("/webhooks", "Webhooks"),
     ("/limits", "Limits & faults"),
     ("/state", "State"),
 ];
