@@ -83,10 +83,10 @@ pub(crate) async fn view(State(ui): State<Ui>) -> Response {
                             tr {
                                 td.num { (n + 1) }
                                 td { code { (record.command) } }
-                                td { code { (record.url) } }
+                                td.wrap { code { (record.url) } }
                                 td { (outcome(record)) }
                                 td.num { (record.latency_ms) " ms" }
-                                td { @if !record.answer.is_empty() { code { (bounded(&record.answer, SHOWN_ANSWER_BYTES)) } } }
+                                td.wrap { @if !record.answer.is_empty() { code { (bounded(&record.answer, SHOWN_ANSWER_BYTES)) } } }
                                 td {
                                     @for refusal in &record.refusals {
                                         code { (refusal.to_account) } ": " (refusal.result_code.code())
