@@ -15,7 +15,8 @@ use tencent_im_core::ErrorCode;
 use tencent_im_emulator::{
     Emulator, FaultPlan, RunningEmulator, Snapshot, SnapshotAccount, SnapshotEntry, SnapshotFriend,
 };
-use tencent_im_friends::FriendGet;
+use tencent_im_friends::{FriendAdd, FriendAddItem, FriendGet};
+use tencent_im_webhooks::axum;
 
 const HOSTILE: &str = "<script>alert(1)</script>";
 
@@ -162,18 +163,32 @@ fn seed() -> Snapshot {
     snapshot
 }
 
+/// The text of the element `css` selects. A click's navigation may replace the page between
+/// finding the element and reading it: a stale element is looked up again, a bounded number of
+/// times.
 async fn text(browser: &Client, css: &str) -> String {
-    let found = browser.find(Locator::Css(css)).await;
-    if found.is_err() {
-        let url = browser
-            .current_url()
-            .await
-            .map(|u| u.to_string())
-            .unwrap_or_default();
-        let source = browser.source().await.unwrap_or_default();
-        panic!("{css} is not on {url}: {source}");
+    for _ in 0..20 {
+        let found = browser.find(Locator::Css(css)).await;
+        let Ok(element) = found else {
+            let url = browser
+                .current_url()
+                .await
+                .map(|u| u.to_string())
+                .unwrap_or_default();
+            let source = browser.source().await.unwrap_or_default();
+            panic!("{css} is not on {url}: {source}");
+        };
+        match element.text().await {
+            Ok(text) => return text,
+            Err(fantoccini::error::CmdError::Standard(err))
+                if err.error == fantoccini::error::ErrorStatus::StaleElementReference =>
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(err) => panic!("cannot read {css}: {err}"),
+        }
     }
-    found.unwrap().text().await.unwrap()
+    panic!("{css} kept being replaced");
 }
 
 async fn shoot(browser: &Client, name: &str) {
@@ -411,6 +426,97 @@ async fn the_page_in_a_real_browser() {
     assert!(!alert_open(&browser).await, "a script ran");
     assert!(browser.title().await.unwrap().contains(HOSTILE));
 
+    webhooks_and_requests(&browser, &downloads).await;
+
     browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(&downloads);
+}
+
+/// A receiver on a loopback port that answers every callback with a hostile `ErrorInfo`.
+async fn receiver() -> url::Url {
+    let answer = format!(r#"{{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"{HOSTILE}"}}"#);
+    let router = axum::Router::new().route(
+        "/im/callback",
+        axum::routing::post(move || {
+            let answer = answer.clone();
+            async move { answer }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/im/callback", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    url::Url::parse(&url).unwrap()
+}
+
+/// The Webhooks view with a delivery, and an account's pending friend requests.
+async fn webhooks_and_requests(browser: &Client, downloads: &Path) {
+    let state = Snapshot::from_json(&std::fs::read(downloads.join("emulator-state.json")).unwrap())
+        .unwrap();
+    let emulator = Emulator::builder()
+        .import_state(state)
+        .unwrap()
+        .webhook(receiver().await, None)
+        .start()
+        .await
+        .unwrap();
+    let ui = emulator.ui_url().unwrap();
+    let client = emulator.client().unwrap();
+    // alice accepts anyone (and has blocked mallory, not carol): a friendship, and its
+    // callback.
+    let to_alice = FriendAddItem::new("alice", "AddSource_Type_Web");
+    client
+        .call(&FriendAdd::new("carol", vec![to_alice]))
+        .await
+        .unwrap();
+    // bob confirms requests: one waits for him.
+    let to_bob = FriendAddItem::new("bob", "AddSource_Type_Web")
+        .remark("Caz")
+        .add_wording("let me in");
+    client
+        .call(&FriendAdd::new("carol", vec![to_bob]))
+        .await
+        .unwrap();
+    for _ in 0..300 {
+        if !emulator.webhook_status().recent.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let status = emulator.webhook_status();
+    assert_eq!(status.delivered, 1, "{status:?}");
+
+    browser.goto(&ui).await.unwrap();
+    browser
+        .find(Locator::LinkText("Webhooks"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(browser.title().await.unwrap(), "Webhooks · IM emulator");
+    assert!(!alert_open(browser).await, "a script ran");
+    assert_eq!(text(browser, "#delivered").await, "1");
+    let deliveries = text(browser, "#deliveries").await;
+    assert!(
+        deliveries.contains("Sns.CallbackFriendAdd")
+            && deliveries.contains("HTTP 200")
+            && deliveries.contains(HOSTILE),
+        "{deliveries}"
+    );
+    shoot(browser, "webhooks").await;
+
+    browser
+        .goto(&format!("{ui}account?id=bob&tab=requests"))
+        .await
+        .unwrap();
+    assert!(text(browser, "#request-counts")
+        .await
+        .starts_with("1 received"));
+    let requests = text(browser, "#entries").await;
+    assert!(
+        requests.contains("carol") && requests.contains("let me in"),
+        "{requests}"
+    );
+    shoot(browser, "account-requests").await;
+    emulator.shutdown().await;
 }

@@ -1,19 +1,29 @@
 //! The web page's handlers over HTTP, without a browser: escaping, paging, the guard (token,
-//! origin, host, loopback-only), the state forms, and the request log's bound.
+//! origin, host, loopback-only), the state forms, the webhook deliveries, pending friend
+//! requests and profiles, and the request log's bound.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use reqwest::header;
 use reqwest::redirect::Policy;
 use tencent_im_accounts::AccountImport;
 use tencent_im_core::{Endpoint, ErrorCode};
+use tencent_im_emulator::control::ClientFriendAdd;
 use tencent_im_emulator::{
     Emulator, Fault, FaultPlan, RunningEmulator, Snapshot, SnapshotAccount, SnapshotEntry,
-    SnapshotFriend, DEFAULT_SECRET_KEY,
+    SnapshotFriend, WebhookStatus, WebhookToken, DEFAULT_SDKAPPID, DEFAULT_SECRET_KEY,
 };
-use tencent_im_friends::FriendGet;
+use tencent_im_friends::{FriendAdd, FriendAddItem, FriendGet};
+use tencent_im_profile::{AdminForbidType, Gender, PortraitSet, ProfileItem};
+use tencent_im_webhooks::{axum, sign, PrevAnswer, Verdict, Verifier, Webhooks};
+use tokio::net::TcpListener;
+use url::Url;
 
 const HOSTILE: &str = "<script>alert(1)</script>";
+const WEBHOOK_TOKEN: &str = "ui-test-webhook-token-Kq9";
+/// How long a test waits for a delivery; only a hang reaches it.
+const PATIENCE: Duration = Duration::from_secs(30);
 
 /// A small graph with a hostile account, and a hub with 3000 friends.
 fn seed() -> Snapshot {
@@ -290,9 +300,285 @@ async fn the_page_is_served_on_loopback_only_unless_asked() {
     assert_eq!(status, 405);
 }
 
+/// A receiver on a loopback port that verifies every delivery's `Sign` with
+/// [`WEBHOOK_TOKEN`]; its "before" callbacks refuse the accounts whose name starts with
+/// `refused`, giving [`HOSTILE`] as the reason.
+async fn receiver() -> Url {
+    let verifier = Verifier::new(DEFAULT_SDKAPPID, WebhookToken::new(WEBHOOK_TOKEN).unwrap());
+    let router = Webhooks::new(verifier)
+        .on_event(|_| async {})
+        .on_prev_friend_add(|_, request| {
+            let answer = request
+                .to_accounts()
+                .fold(PrevAnswer::new(), |answer, account| {
+                    if account.starts_with("refused") {
+                        answer.refuse(account, Verdict::refuse(38001).unwrap(), HOSTILE)
+                    } else {
+                        answer.allow(account)
+                    }
+                });
+            async move { answer }
+        })
+        .router();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/im/callback", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Url::parse(&url).unwrap()
+}
+
+/// The webhook status once `deliveries` have ended, delivered or not.
+async fn deliveries_ended(emulator: &RunningEmulator, deliveries: usize) -> WebhookStatus {
+    let waited = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let status = emulator.webhook_status();
+            if status.recent.len() >= deliveries {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    });
+    waited.await.expect("the deliveries did not end")
+}
+
+/// The `Sign` of every delivery in `status`, from the `RequestTime` its URL shows.
+fn signs(status: &WebhookStatus) -> Vec<String> {
+    let token = WebhookToken::new(WEBHOOK_TOKEN).unwrap();
+    status
+        .recent
+        .iter()
+        .map(|record| {
+            let url = Url::parse(&record.url).unwrap();
+            let time = url
+                .query_pairs()
+                .find(|(name, _)| name == "RequestTime")
+                .map(|(_, value)| value.into_owned())
+                .expect("a signed delivery shows its RequestTime");
+            sign(&token, &time)
+        })
+        .collect()
+}
+
+/// alice's client asks bob (who accepts anyone), `refused-one` (whom the app refuses) and
+/// carol (who confirms requests): a "before" callback, then the friendship made with bob.
+async fn make_deliveries(emulator: &RunningEmulator) -> WebhookStatus {
+    let client = emulator.client().unwrap();
+    let items = ["bob", "refused-one", "carol"]
+        .into_iter()
+        .map(|to| {
+            FriendAddItem::new(to, "AddSource_Type_Web")
+                .remark("<i>remark</i>")
+                .group("<b>school</b>")
+                .add_wording(HOSTILE)
+        })
+        .collect();
+    let results = client
+        .call(&ClientFriendAdd::new("alice", items))
+        .await
+        .unwrap();
+    let codes: Vec<i64> = results.results.iter().map(|r| r.result_code.0).collect();
+    assert_eq!(codes, [0, 38001, 30539], "{results:?}");
+    deliveries_ended(emulator, 2).await
+}
+
+/// A seed where bob accepts anyone and carol, refused-one and dave exist.
+fn seed_with_requests() -> Snapshot {
+    let mut snapshot = seed();
+    let bob = snapshot
+        .accounts
+        .iter_mut()
+        .find(|a| a.id == "bob")
+        .unwrap();
+    bob.allow_type = Some("AllowType_Type_AllowAny".to_owned());
+    // bob's side only: alice's request can still make hers.
+    let alice = snapshot
+        .accounts
+        .iter_mut()
+        .find(|a| a.id == "alice")
+        .unwrap();
+    alice.friends.retain(|f| f.id != "bob");
+    for id in ["carol", "refused-one", "dave"] {
+        snapshot.accounts.push(SnapshotAccount {
+            id: id.to_owned(),
+            ..SnapshotAccount::default()
+        });
+    }
+    snapshot
+}
+
 #[tokio::test]
-async fn no_page_holds_the_secret_key_or_a_usersig() {
+async fn the_webhooks_view_shows_each_delivery_newest_first_escaped_and_unsigned() {
+    let url = receiver().await;
+    let emulator = Emulator::builder()
+        .import_state(seed_with_requests())
+        .unwrap()
+        .webhook(url.clone(), Some(WebhookToken::new(WEBHOOK_TOKEN).unwrap()))
+        .start()
+        .await
+        .unwrap();
+    let status = make_deliveries(&emulator).await;
+    assert_eq!(status.delivered, 2, "{status:?}");
+    let (code, html) = get(&emulator, "/webhooks").await;
+    assert_eq!(code, 200);
+    assert!(
+        html.contains("href=\"/webhooks\" class=\"active\""),
+        "{html}"
+    );
+    assert_eq!(rows(&html, "deliveries"), 2);
+    // Newest first: the friendship made comes before the "before" callback that allowed it.
+    let made = html
+        .find("<code>Sns.CallbackFriendAdd</code>")
+        .expect("the after callback");
+    let asked = html
+        .find("<code>Sns.CallbackPrevFriendAdd</code>")
+        .expect("the before callback");
+    assert!(made < asked);
+    assert!(html.contains(&format!(
+        "{}:{}/im/callback",
+        "127.0.0.1",
+        url.port().unwrap()
+    )));
+    assert!(html.contains("CallbackCommand=Sns.CallbackPrevFriendAdd"));
+    assert!(html.contains("<dd id=\"delivered\">2</dd>"), "{html}");
+    assert!(html.contains("HTTP 200"));
+    // The app's refusal, as its answer and as a refused item, escaped.
+    assert!(
+        html.contains("<code>refused-one</code>: 38001 &lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!html.contains(HOSTILE));
+    // Neither the token nor a signature.
+    assert!(!html.contains(WEBHOOK_TOKEN));
+    assert!(!html.contains("Sign="));
+    for signature in signs(&status) {
+        assert!(!html.contains(&signature));
+    }
+
+    // A failed delivery shows its error: nothing listens on a port just let go.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nowhere = format!("http://{}/im/callback", closed.local_addr().unwrap());
+    drop(closed);
+    let emulator = Emulator::builder()
+        .import_state(seed_with_requests())
+        .unwrap()
+        .webhook(Url::parse(&nowhere).unwrap(), None)
+        .start()
+        .await
+        .unwrap();
+    let client = emulator.client().unwrap();
+    let add = FriendAdd::new(
+        "alice",
+        vec![FriendAddItem::new("bob", "AddSource_Type_Web")],
+    );
+    client.call(&add).await.unwrap();
+    deliveries_ended(&emulator, 1).await;
+    let (_, html) = get(&emulator, "/webhooks").await;
+    assert!(html.contains("<dd id=\"failed\">1 "), "{html}");
+    assert!(html.contains("cannot connect"), "{html}");
+    assert!(html.contains("off: deliveries carry no"));
+}
+
+#[tokio::test]
+async fn the_webhooks_view_says_how_to_turn_them_on() {
     let emulator = start().await;
+    let (status, html) = get(&emulator, "/webhooks").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"webhooks-off\""), "{html}");
+    assert!(html.contains("--webhook-url URL"));
+    assert!(!html.contains("id=\"deliveries\""));
+}
+
+#[tokio::test]
+async fn the_account_page_shows_pending_requests_both_ways_and_the_profile() {
+    let emulator = Emulator::builder()
+        .import_state(seed_with_requests())
+        .unwrap()
+        .start()
+        .await
+        .unwrap();
+    let client = emulator.client().unwrap();
+    // carol confirms requests: alice's waits.
+    let asked = FriendAddItem::new("carol", "AddSource_Type_Web")
+        .remark("<i>remark</i>")
+        .group("school")
+        .add_wording(HOSTILE);
+    client
+        .call(&FriendAdd::new("alice", vec![asked]))
+        .await
+        .unwrap();
+    for requester in (0..150).map(|i| format!("member{i:04}")) {
+        let item = FriendAddItem::new("carol", "AddSource_Type_App");
+        client
+            .call(&FriendAdd::new(requester, vec![item]))
+            .await
+            .unwrap();
+    }
+    client
+        .call(&PortraitSet::new(
+            "carol",
+            [
+                ProfileItem::AdminForbidType(AdminForbidType::SendOut),
+                ProfileItem::Gender(Gender::Female),
+                ProfileItem::Level(7),
+                ProfileItem::custom("Motto", "<b>carpe diem</b>"),
+            ],
+        ))
+        .await
+        .unwrap();
+
+    let (_, html) = get(&emulator, "/account?id=carol").await;
+    assert!(html.contains("151 received / 0 sent"), "{html}");
+    assert!(
+        html.contains("<code>AdminForbid_Type_SendOut</code>"),
+        "{html}"
+    );
+    assert!(html.contains("<code>Tag_Profile_IM_Gender</code></dt><dd>Gender_Type_Female"));
+    assert!(html.contains("<code>Tag_Profile_IM_Level</code></dt><dd>7"));
+    assert!(
+        html.contains(
+            "<code>Tag_Profile_Custom_Motto</code></dt><dd>&lt;b&gt;carpe diem&lt;/b&gt;"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("<b>carpe"));
+
+    // Received, oldest first and paged like the other lists.
+    let (_, html) = get(&emulator, "/account?id=carol&tab=requests").await;
+    assert_eq!(rows(&html, "entries"), 100);
+    assert!(html.contains("1–100 of 151 (page 1 of 2)"), "{html}");
+    let first = html.find(">alice</a>").expect("alice's request first");
+    assert!(first < html.find(">member0000</a>").unwrap());
+    assert!(html.contains("&lt;i&gt;remark&lt;/i&gt;"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!html.contains(HOSTILE) && !html.contains("<i>remark"));
+    let (_, html) = get(&emulator, "/account?id=carol&tab=requests&page=2").await;
+    assert_eq!(rows(&html, "entries"), 51);
+    assert!(html.contains(">member0149</a>"));
+
+    // Sent, on the requester's page.
+    let (_, html) = get(&emulator, "/account?id=alice").await;
+    assert!(html.contains("0 received / 1 sent"), "{html}");
+    let (_, html) = get(&emulator, "/account?id=alice&tab=sent").await;
+    assert_eq!(rows(&html, "entries"), 1);
+    assert!(
+        html.contains(">carol</a>") && html.contains("<td>school</td>"),
+        "{html}"
+    );
+    let (_, html) = get(&emulator, "/account?id=bob&tab=requests").await;
+    assert_eq!(rows(&html, "entries"), 0);
+    assert!(html.contains("No request waits for this account"));
+}
+
+#[tokio::test]
+async fn no_page_holds_the_secret_key_a_usersig_or_the_webhook_token() {
+    let url = receiver().await;
+    let emulator = Emulator::builder()
+        .import_state(seed_with_requests())
+        .unwrap()
+        .webhook(url, Some(WebhookToken::new(WEBHOOK_TOKEN).unwrap()))
+        .start()
+        .await
+        .unwrap();
     let client = emulator.client().unwrap();
     client.call(&AccountImport::new("someone")).await.unwrap();
     let url = client.request_url(AccountImport::PATH).unwrap();
@@ -301,12 +587,18 @@ async fn no_page_holds_the_secret_key_or_a_usersig() {
         .find_map(|pair| pair.strip_prefix("usersig="))
         .unwrap()
         .to_owned();
+    let status = make_deliveries(&emulator).await;
+    assert!(status.signed && status.delivered >= 2, "{status:?}");
+    let signatures = signs(&status);
     for path in [
         "/",
         "/accounts",
         "/account?id=alice",
+        "/account?id=alice&tab=sent",
+        "/account?id=carol&tab=requests",
         "/requests",
         "/request?id=1",
+        "/webhooks",
         "/limits",
         "/state",
         "/state/reset",
@@ -317,9 +609,16 @@ async fn no_page_holds_the_secret_key_or_a_usersig() {
         assert!(!html.contains(DEFAULT_SECRET_KEY), "{path}");
         assert!(!html.contains(&usersig), "{path}");
         assert!(!html.contains("usersig"), "{path}");
+        assert!(!html.contains(WEBHOOK_TOKEN), "{path}");
+        assert!(!html.contains("Sign="), "{path}");
+        for signature in &signatures {
+            assert!(!html.contains(signature.as_str()), "{path}");
+        }
     }
     let (_, html) = get(&emulator, "/request?id=1").await;
     assert!(html.contains("v4/im_open_login_svc/account_import"));
+    let (_, html) = get(&emulator, "/webhooks").await;
+    assert!(html.contains("Sns.CallbackPrevFriendAdd"), "{html}");
 }
 
 fn multipart(file: &[u8]) -> (String, Vec<u8>) {

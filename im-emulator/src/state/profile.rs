@@ -23,7 +23,7 @@ pub(crate) struct Profile {
     /// `Tag_Profile_IM_AdminForbidType`.
     pub(crate) admin_forbid: AdminForbidType,
     /// The other standard fields and the custom ones, by tag.
-    fields: BTreeMap<String, ProfileItem>,
+    pub(crate) fields: BTreeMap<String, ProfileItem>,
 }
 
 impl Profile {

@@ -7,16 +7,18 @@ use serde::{Deserialize, Serialize};
 use tencent_im_core::{check, FieldPath, ValidationError};
 use tencent_im_friends::limits::{self, MAX_BLOCKLIST, MAX_FRIENDS};
 use tencent_im_friends::{FriendValue, Tag, TagValue};
+use tencent_im_profile::item::check_item;
+use tencent_im_profile::{AdminForbidType, ProfileItem, ProfileTag};
 
-use super::{Account, AllowType, FriendRecord, World};
+use super::{Account, AllowType, FriendRecord, FriendRequest, World};
 
 /// The `format` every state document carries.
 pub const SNAPSHOT_FORMAT: &str = "tencent-im-emulator/state";
 /// The version of the format this emulator writes and reads.
 pub const SNAPSHOT_VERSION: u64 = 1;
 
-/// The whole state of an emulator: every account with its friends, groups, blocklist and
-/// follows, as the versioned JSON document that `--import FILE`, `--export-on-exit FILE` and the
+/// The whole state of an emulator: every account with its profile, friends, groups, blocklist,
+/// follows and pending friend requests, as the versioned JSON document that `--import FILE`, `--export-on-exit FILE` and the
 /// web page read and write.
 ///
 /// ```json
@@ -35,9 +37,21 @@ pub const SNAPSHOT_VERSION: u64 = 1;
 ///           "custom": { "Tag_SNS_Custom_Level": 3 } }
 ///       ],
 ///       "blocklist": [{ "id": "mallory", "time": 1700000100 }],
-///       "following": [{ "id": "bob", "time": 1700000200 }]
+///       "following": [{ "id": "bob", "time": 1700000200 }],
+///       "profile": [
+///         { "Tag": "Tag_Profile_IM_AdminForbidType", "Value": "AdminForbid_Type_SendOut" },
+///         { "Tag": "Tag_Profile_Custom_Hobby", "Value": "chess" },
+///         { "Tag": "Tag_Profile_IM_Gender", "Value": "Gender_Type_Female" }
+///       ]
 ///     },
 ///     { "id": "bob" },
+///     {
+///       "id": "carol",
+///       "requests": [
+///         { "id": "bob", "add_source": "AddSource_Type_Web", "remark": "Bob",
+///           "group": "school", "add_wording": "hello", "time": 1700000300 }
+///       ]
+///     },
 ///     { "id": "mallory" }
 ///   ]
 /// }
@@ -50,11 +64,25 @@ pub const SNAPSHOT_VERSION: u64 = 1;
 /// `custom`, `group`, `blocklist`) carries the change counters clients cache; left out, they
 /// start at 0.
 ///
+/// `profile` holds the profile fields portrait_set keeps besides `nick`, `face_url` and
+/// `allow_type`, each in its wire form `{"Tag": ..., "Value": ...}`: `Tag_Profile_IM_AdminForbidType`
+/// (left out while it is `AdminForbid_Type_None`), the other standard fields and the custom
+/// `Tag_Profile_Custom_*` ones, sorted by tag when exported. `requests` holds the friend
+/// requests waiting for the account's answer, oldest first, each under the requester's `id`
+/// with what the requester asked for (`add_source`, `remark`, `group`, `add_wording`) and when
+/// (`time`). A request between two accounts that are already friends both ways asks for
+/// nothing and is not exported. A document without `profile` or `requests` (as written before
+/// they were kept) imports with none.
+///
 /// An import is checked whole before anything changes: every account id valid and unique,
 /// every friend, blocked or followed account imported, no account holding itself, no entry twice,
 /// at most 3000 friends, 32 groups and 1000 blocklist entries, a friend's groups among the
 /// account's groups, no account both a friend and blocked, add sources and custom tags as
-/// friend_import takes them. The first problem is the error, with the field it is at.
+/// friend_import takes them; profile fields as portrait_set takes them (documented values and
+/// lengths, custom names of 1 to 8 characters, each tag once, the nickname, avatar and
+/// AllowType in their own fields); requests from another imported account, each once, not
+/// from an account that is already a friend both ways, with remarks, groups and wordings as
+/// friend_add takes them. The first problem is the error, with the field it is at.
 ///
 /// Read one with [`Snapshot::from_json`], which checks the format and version; an import
 /// ([`RunningEmulator::import_state`](crate::RunningEmulator::import_state),
@@ -100,6 +128,38 @@ pub struct SnapshotAccount {
     /// The change counters clients cache.
     #[serde(default, skip_serializing_if = "Sequences::is_zero")]
     pub sequences: Sequences,
+    /// The other profile fields as `{"Tag": ..., "Value": ...}`: AdminForbidType, the other
+    /// standard fields and the custom ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profile: Vec<ProfileItem>,
+    /// Friend requests waiting for this account's answer, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<SnapshotRequest>,
+}
+
+/// A friend request waiting for an account's answer in a [`Snapshot`]: who sent it and what
+/// they asked for, as friend_add's item carried it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotRequest {
+    /// The requester's UserID.
+    pub id: String,
+    /// `AddSource` of the request, `AddSource_Type_` and 1 to 8 letters; empty when the request
+    /// carried none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub add_source: String,
+    /// The requester's `Remark` for the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+    /// The requester's friend group (`GroupName`) for the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// `AddWording`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub add_wording: Option<String>,
+    /// When it was sent, seconds since the Unix epoch.
+    #[serde(default)]
+    pub time: i64,
 }
 
 /// One side of a friendship in a [`Snapshot`]: what the account keeps about one friend.
@@ -246,6 +306,14 @@ pub enum SnapshotError {
         /// The id.
         account: String,
     },
+    /// A pending friend request between two accounts that are already friends both ways.
+    #[error("`{field}`: {account:?} and this account are already friends both ways, so a request from it asks for nothing; remove the request")]
+    RequestFromFriend {
+        /// Where the request's `id` is.
+        field: String,
+        /// The requester.
+        account: String,
+    },
 }
 
 impl From<ValidationError> for SnapshotError {
@@ -359,6 +427,24 @@ impl World {
                     group: account.group_sequence,
                     blocklist: account.blocklist_sequence,
                 },
+                profile: (account.profile.admin_forbid != AdminForbidType::default())
+                    .then(|| ProfileItem::AdminForbidType(account.profile.admin_forbid.clone()))
+                    .into_iter()
+                    .chain(account.profile.fields.values().cloned())
+                    .collect(),
+                requests: account
+                    .requests
+                    .iter()
+                    .filter(|(from, _)| !self.friends_both_ways(id, from))
+                    .map(|(from, request)| SnapshotRequest {
+                        id: from.clone(),
+                        add_source: request.add_source.clone(),
+                        remark: request.remark.clone(),
+                        group: request.group.clone(),
+                        add_wording: request.add_wording.clone(),
+                        time: request.at,
+                    })
+                    .collect(),
             })
             .collect();
         Snapshot {
@@ -373,6 +459,16 @@ impl World {
         let accounts = build(snapshot)?;
         self.accounts = accounts;
         Ok(())
+    }
+
+    /// Whether `a` and `b` hold each other as friends.
+    fn friends_both_ways(&self, a: &str, b: &str) -> bool {
+        let holds = |owner: &str, friend: &str| {
+            self.accounts
+                .get(owner)
+                .is_some_and(|account| account.friends.contains_key(friend))
+        };
+        holds(a, b) && holds(b, a)
     }
 
     /// Forgets every account.
@@ -409,6 +505,32 @@ fn build(snapshot: Snapshot) -> Result<HashMap<String, Account>, SnapshotError> 
     }
     for (index, account) in snapshot.accounts.iter().enumerate() {
         check_account(account, &root.index(index), &known)?;
+    }
+    let friendships: HashSet<(&str, &str)> = snapshot
+        .accounts
+        .iter()
+        .flat_map(|account| {
+            account
+                .friends
+                .iter()
+                .map(|friend| (account.id.as_str(), friend.id.as_str()))
+        })
+        .collect();
+    for (index, account) in snapshot.accounts.iter().enumerate() {
+        for (r, request) in account.requests.iter().enumerate() {
+            let (to, from) = (account.id.as_str(), request.id.as_str());
+            if friendships.contains(&(to, from)) && friendships.contains(&(from, to)) {
+                return Err(SnapshotError::RequestFromFriend {
+                    field: root
+                        .index(index)
+                        .field("requests")
+                        .index(r)
+                        .field("id")
+                        .to_string(),
+                    account: request.id.clone(),
+                });
+            }
+        }
     }
     let mut accounts = HashMap::with_capacity(snapshot.accounts.len());
     for entry in snapshot.accounts {
@@ -452,6 +574,31 @@ fn build(snapshot: Snapshot) -> Result<HashMap<String, Account>, SnapshotError> 
         account.custom_sequence = entry.sequences.custom;
         account.group_sequence = entry.sequences.group;
         account.blocklist_sequence = entry.sequences.blocklist;
+        for item in entry.profile {
+            match item {
+                ProfileItem::AdminForbidType(value) => account.profile.admin_forbid = value,
+                other => {
+                    account
+                        .profile
+                        .fields
+                        .insert(other.tag().as_str().to_owned(), other);
+                }
+            }
+        }
+        account.requests = entry
+            .requests
+            .into_iter()
+            .map(|request| {
+                let kept = FriendRequest {
+                    add_source: request.add_source,
+                    remark: request.remark,
+                    group: request.group,
+                    add_wording: request.add_wording,
+                    at: request.time,
+                };
+                (request.id, kept)
+            })
+            .collect();
         accounts.insert(entry.id, account);
     }
     Ok(accounts)
@@ -551,6 +698,85 @@ fn check_account(
             &mut following,
         )?;
     }
+
+    check_profile(&account.profile, &at.field("profile"))?;
+
+    let requests_at = at.field("requests");
+    let mut requesters = HashSet::with_capacity(account.requests.len());
+    for (index, request) in account.requests.iter().enumerate() {
+        let request_at = requests_at.index(index);
+        check_peer(
+            &account.id,
+            &request.id,
+            &request_at,
+            known,
+            &mut requesters,
+        )?;
+        if !request.add_source.is_empty() {
+            limits::add_source(&request.add_source, &request_at.field("add_source"))?;
+        }
+        if let Some(remark) = &request.remark {
+            check::max_bytes(
+                remark,
+                limits::MAX_REMARK_BYTES,
+                &request_at.field("remark"),
+            )?;
+        }
+        if let Some(group) = &request.group {
+            limits::group_name(group, &request_at.field("group"))?;
+        }
+        if let Some(wording) = &request.add_wording {
+            check::max_bytes(
+                wording,
+                limits::MAX_ADD_WORDING_BYTES,
+                &request_at.field("add_wording"),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// An account's `profile`: each field as portrait_set takes it, each tag once, and none of the
+/// fields the account keeps elsewhere.
+fn check_profile(items: &[ProfileItem], at: &FieldPath<'_>) -> Result<(), SnapshotError> {
+    let mut tags = HashSet::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let item_at = at.index(index);
+        let tag = item.tag();
+        let invalid = |message: String| {
+            let field = item_at.field("Tag").to_string();
+            SnapshotError::Invalid {
+                message: format!("`{field}`: {message}"),
+                field,
+            }
+        };
+        let own_field = match item {
+            ProfileItem::Nick(_) => Some("nick"),
+            ProfileItem::Image(_) => Some("face_url"),
+            ProfileItem::AllowType(_) => Some("allow_type"),
+            _ => None,
+        };
+        if let Some(own_field) = own_field {
+            return Err(invalid(format!(
+                "{tag} is kept in the account's `{own_field}`; move its value there"
+            )));
+        }
+        if let ProfileItem::Raw { tag: raw, .. } = item {
+            if !raw.starts_with(ProfileTag::CUSTOM_PREFIX)
+                && !ProfileTag::STANDARD
+                    .iter()
+                    .any(|known| known == raw.as_str())
+            {
+                return Err(invalid(format!(
+                    "{raw:?} is neither a standard profile field nor a custom one                      (`Tag_Profile_Custom_` and 1 to 8 letters, digits or `_`)"
+                )));
+            }
+        }
+        check_item(item, &item_at)?;
+        if !tags.insert(tag.as_str().to_owned()) {
+            return Err(invalid(format!("{tag} is listed twice; keep one")));
+        }
+    }
     Ok(())
 }
 
@@ -631,9 +857,21 @@ mod tests {
                   "custom": { "Tag_SNS_Custom_Level": 3 } }
               ],
               "blocklist": [{ "id": "mallory", "time": 1700000100 }],
-              "following": [{ "id": "bob", "time": 1700000200 }]
+              "following": [{ "id": "bob", "time": 1700000200 }],
+              "profile": [
+                { "Tag": "Tag_Profile_IM_AdminForbidType", "Value": "AdminForbid_Type_SendOut" },
+                { "Tag": "Tag_Profile_Custom_Hobby", "Value": "chess" },
+                { "Tag": "Tag_Profile_IM_Gender", "Value": "Gender_Type_Female" }
+              ]
             },
             { "id": "bob" },
+            {
+              "id": "carol",
+              "requests": [
+                { "id": "bob", "add_source": "AddSource_Type_Web", "remark": "Bob",
+                  "group": "school", "add_wording": "hello", "time": 1700000300 }
+              ]
+            },
             { "id": "mallory" }
           ]
         }"#;
@@ -643,6 +881,8 @@ mod tests {
         assert_eq!(world.allow_type("alice"), Some(AllowType::AllowAny));
         assert_eq!(world.friends_of("alice").collect::<Vec<_>>(), ["bob"]);
         assert_eq!(world.fans_of("bob"), ["alice"]);
+        assert_eq!(world.friend_requests_to("carol"), ["bob"]);
+        assert!(world.accounts["alice"].profile.forbids_friend_requests());
         assert_eq!(world.export_snapshot(), snapshot);
         let again = Snapshot::from_json(&world.export_snapshot().to_json_pretty()).unwrap();
         assert_eq!(again, snapshot);
@@ -737,6 +977,298 @@ mod tests {
         let bad = Snapshot::from_json(&document(json!([{"id": "a"}, {"id": "a"}]))).unwrap();
         assert!(world.import_snapshot(bad).is_err());
         assert!(world.has_account("kept"));
+    }
+
+    /// A state with every kind of data, made by the calls that make each.
+    fn world_with_everything() -> World {
+        use tencent_im_follow::FollowAdd;
+        use tencent_im_friends::{
+            BlackListAdd, FriendAdd, FriendAddItem, FriendImport, FriendImportItem,
+        };
+        use tencent_im_profile::{Gender, PortraitSet};
+
+        let mut world = world();
+        for id in ["alice", "bob", "carol", "dave", "mallory"] {
+            world.import_account(id.to_owned(), None, None);
+        }
+        world.import_account("alice".to_owned(), Some("Alice".to_owned()), None);
+        world.set_allow_type("bob", AllowType::AllowAny);
+        let to_bob = FriendImportItem::new("bob", "AddSource_Type_Web")
+            .remark("Bobby")
+            .group("work")
+            .add_wording("hi")
+            .add_time(1_700_000_000)
+            .custom(TagValue::new(Tag::new("Tag_SNS_Custom_Level"), 3))
+            .custom(TagValue::new(
+                Tag::new("Tag_SNS_Custom_Note"),
+                "met at work",
+            ));
+        world
+            .friend_import(FriendImport::new("alice", vec![to_bob]), 1)
+            .unwrap();
+        world
+            .friend_import(
+                FriendImport::new(
+                    "bob",
+                    vec![FriendImportItem::new("alice", "AddSource_Type_Web")],
+                ),
+                2,
+            )
+            .unwrap();
+        world
+            .black_list_add(BlackListAdd::new("alice", ["mallory"]), 1_700_000_100)
+            .unwrap();
+        world
+            .follow_add(FollowAdd::new("alice", ["bob"]), 1_700_000_200)
+            .unwrap();
+        world
+            .follow_add(FollowAdd::new("bob", ["alice", "carol"]), 1_700_000_300)
+            .unwrap();
+        world
+            .portrait_set(PortraitSet::new(
+                "alice",
+                [
+                    ProfileItem::AdminForbidType(AdminForbidType::SendOut),
+                    ProfileItem::Gender(Gender::Female),
+                    ProfileItem::BirthDay(20190419),
+                    ProfileItem::Location("Paris".into()),
+                    ProfileItem::SelfSignature("<b>hello</b>".into()),
+                    ProfileItem::Language(2),
+                    ProfileItem::MsgSettings(1),
+                    ProfileItem::Level(7),
+                    ProfileItem::Role(3),
+                    ProfileItem::custom("Hobby", "chess"),
+                    ProfileItem::from_parts(
+                        "Tag_Profile_Custom_Score".to_owned(),
+                        serde_json::json!(12),
+                    ),
+                ],
+            ))
+            .unwrap();
+        // dave confirms requests: carol's and bob's wait for him.
+        let asked = FriendAddItem::new("dave", "AddSource_Type_App")
+            .remark("Dave")
+            .group("school")
+            .add_wording("it's carol");
+        world
+            .friend_add(FriendAdd::new("carol", vec![asked]), 1_700_000_400)
+            .unwrap();
+        world
+            .friend_add(
+                FriendAdd::new(
+                    "bob",
+                    vec![FriendAddItem::new("dave", "AddSource_Type_App")],
+                ),
+                1_700_000_500,
+            )
+            .unwrap();
+        world
+    }
+
+    #[test]
+    fn a_state_with_every_kind_of_data_exports_imports_and_exports_the_same() {
+        let world = world_with_everything();
+        let first = world.export_snapshot();
+        let alice = &first.accounts[0];
+        assert_eq!(alice.id, "alice");
+        assert_eq!(alice.friends[0].custom.len(), 2);
+        assert_eq!(alice.groups, ["work"]);
+        assert_eq!(
+            alice.profile[0],
+            ProfileItem::AdminForbidType(AdminForbidType::SendOut)
+        );
+        assert_eq!(alice.profile.len(), 11, "{:?}", alice.profile);
+        assert!(alice
+            .profile
+            .contains(&ProfileItem::custom("Hobby", "chess")));
+        assert!(alice.sequences.standard > 0 && alice.sequences.group > 0);
+        assert!(alice.sequences.blocklist > 0 && alice.sequences.custom > 0);
+        let dave = first.accounts.iter().find(|a| a.id == "dave").unwrap();
+        assert_eq!(
+            dave.requests,
+            [
+                SnapshotRequest {
+                    id: "carol".to_owned(),
+                    add_source: "AddSource_Type_App".to_owned(),
+                    remark: Some("Dave".to_owned()),
+                    group: Some("school".to_owned()),
+                    add_wording: Some("it's carol".to_owned()),
+                    time: 1_700_000_400,
+                },
+                SnapshotRequest {
+                    id: "bob".to_owned(),
+                    add_source: "AddSource_Type_App".to_owned(),
+                    remark: None,
+                    group: None,
+                    add_wording: None,
+                    time: 1_700_000_500,
+                },
+            ]
+        );
+
+        let document = first.to_json_pretty();
+        let mut again = self::world();
+        again
+            .import_snapshot(Snapshot::from_json(&document).unwrap())
+            .unwrap();
+        let second = again.export_snapshot();
+        assert_eq!(second, first);
+        assert_eq!(second.to_json_pretty(), document);
+        // What the calls read came back too.
+        assert_eq!(again.friend_requests_to("dave"), ["carol", "bob"]);
+        assert!(again.accounts["alice"].profile.forbids_friend_requests());
+    }
+
+    #[test]
+    fn a_request_overtaken_by_a_friendship_is_not_exported() {
+        use tencent_im_friends::{FriendImport, FriendImportItem};
+        let mut world = world_with_everything();
+        for (from, to) in [("carol", "dave"), ("dave", "carol")] {
+            let item = FriendImportItem::new(to, "AddSource_Type_Web");
+            world
+                .friend_import(FriendImport::new(from, vec![item]), 1)
+                .unwrap();
+        }
+        assert_eq!(world.friend_requests_to("dave"), ["carol", "bob"]);
+        let exported = world.export_snapshot();
+        let dave = exported.accounts.iter().find(|a| a.id == "dave").unwrap();
+        let requesters: Vec<&str> = dave.requests.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(requesters, ["bob"]);
+        let mut again = self::world();
+        again.import_snapshot(exported.clone()).unwrap();
+        assert_eq!(again.export_snapshot(), exported);
+    }
+
+    #[test]
+    fn a_document_without_profiles_or_requests_still_imports() {
+        let world = import(serde_json::json!([{"id": "a", "nick": "A"}, {"id": "b"}])).unwrap();
+        let exported = world.export_snapshot();
+        assert!(exported
+            .accounts
+            .iter()
+            .all(|a| a.profile.is_empty() && a.requests.is_empty()));
+        let json = String::from_utf8(exported.to_json_pretty()).unwrap();
+        assert!(
+            !json.contains("profile") && !json.contains("requests"),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn profiles_and_requests_are_checked_with_the_field_named() {
+        use serde_json::json;
+        let request = |fields: serde_json::Value| {
+            let mut request = json!({"id": "b", "add_source": "AddSource_Type_X"});
+            if let (Some(request), Some(fields)) = (request.as_object_mut(), fields.as_object()) {
+                request.extend(fields.clone());
+            }
+            json!([{"id": "a", "requests": [request]}, {"id": "b"}])
+        };
+        let profile = |items: serde_json::Value| json!([{"id": "a", "profile": items}]);
+        let friends_both_ways = json!([
+            {"id": "a", "friends": [{"id": "b", "add_source": "AddSource_Type_X"}],
+             "requests": [{"id": "b"}]},
+            {"id": "b", "friends": [{"id": "a", "add_source": "AddSource_Type_X"}]},
+        ]);
+        let cases = [
+            (
+                profile(json!([{"Tag": "Tag_Profile_IM_AdminForbidType", "Value": "Sometimes"}])),
+                "accounts[0].profile[0].Value",
+            ),
+            (
+                profile(json!([{"Tag": "Tag_Profile_IM_Gender", "Value": "Gender_Type_Robot"}])),
+                "accounts[0].profile[0].Value",
+            ),
+            (
+                profile(json!([{"Tag": "Tag_Profile_IM_Location", "Value": "x".repeat(17)}])),
+                "accounts[0].profile[0].Value",
+            ),
+            (
+                profile(json!([{"Tag": "Tag_Profile_IM_Level", "Value": "high"}])),
+                "accounts[0].profile[0].Value",
+            ),
+            (
+                profile(json!([{"Tag": "Tag_Profile_Custom_NineChars", "Value": "v"}])),
+                "accounts[0].profile[0].Tag",
+            ),
+            (
+                profile(json!([{"Tag": "Tag_Profile_IM_Future", "Value": "v"}])),
+                "accounts[0].profile[0].Tag",
+            ),
+            (
+                profile(json!([{"Tag": "Tag_Profile_IM_Nick", "Value": "A"}])),
+                "accounts[0].profile[0].Tag",
+            ),
+            (
+                profile(json!([
+                    {"Tag": "Tag_Profile_Custom_Hobby", "Value": "chess"},
+                    {"Tag": "Tag_Profile_Custom_Hobby", "Value": "go"},
+                ])),
+                "accounts[0].profile[1].Tag",
+            ),
+            (
+                json!([{"id": "a", "requests": [{"id": "ghost"}]}]),
+                "accounts[0].requests[0].id",
+            ),
+            (
+                json!([{"id": "a", "requests": [{"id": "a"}]}]),
+                "accounts[0].requests[0].id",
+            ),
+            (
+                json!([{"id": "a", "requests": [{"id": "b"}, {"id": "b"}]}, {"id": "b"}]),
+                "accounts[0].requests[1].id",
+            ),
+            (friends_both_ways, "accounts[0].requests[0].id"),
+            (
+                request(json!({"add_source": "Web"})),
+                "accounts[0].requests[0].add_source",
+            ),
+            (
+                request(json!({"remark": "r".repeat(97)})),
+                "accounts[0].requests[0].remark",
+            ),
+            (
+                request(json!({"group": "g".repeat(31)})),
+                "accounts[0].requests[0].group",
+            ),
+            (
+                request(json!({"add_wording": "w".repeat(257)})),
+                "accounts[0].requests[0].add_wording",
+            ),
+        ];
+        for (accounts, field) in cases {
+            let err = import(accounts.clone()).unwrap_err();
+            let text = err.to_string();
+            assert!(
+                text.starts_with(&format!("`{field}`")),
+                "{accounts}: {text} ({err:?})"
+            );
+        }
+        let err = import(json!([
+            {"id": "a", "friends": [{"id": "b", "add_source": "AddSource_Type_X"}],
+             "requests": [{"id": "b"}]},
+            {"id": "b", "friends": [{"id": "a", "add_source": "AddSource_Type_X"}]},
+        ]))
+        .unwrap_err();
+        assert_eq!(
+            err,
+            SnapshotError::RequestFromFriend {
+                field: "accounts[0].requests[0].id".to_owned(),
+                account: "b".to_owned(),
+            }
+        );
+        // One way is a friendship a request can still complete.
+        import(json!([
+            {"id": "a", "requests": [{"id": "b"}]},
+            {"id": "b", "friends": [{"id": "a", "add_source": "AddSource_Type_X"}]},
+        ]))
+        .unwrap();
+        // A request of unknown fields is told by serde at its path.
+        let err = Snapshot::from_json(&document(request(json!({"wording": "x"})))).unwrap_err();
+        assert!(
+            matches!(&err, SnapshotError::Json { path, .. } if path == "accounts[0].requests[0].wording"),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The accounts: a searchable, paged list, and one account's graph (friends, blocklist,
-//! groups, follows), paged so that 3000 friends stay quick.
+//! The accounts: a searchable, paged list, and one account's profile and graph (friends,
+//! blocklist, groups, follows, pending friend requests both ways), paged so that 3000 friends
+//! stay quick.
 //!
 //! What a view shows is copied out of the world under its lock, a page at a time, and rendered
 //! after the lock is released: calls are held up for the copy only.
@@ -15,7 +16,7 @@ use tencent_im_friends::limits::MAX_FRIENDS;
 
 use super::layout::{account_link, html_response, link, not_found, page, time, Paging};
 use super::Ui;
-use crate::state::{Account, World};
+use crate::state::{Account, FriendRequest, World};
 
 /// Accounts per page of the list.
 const ACCOUNTS_PER_PAGE: usize = 50;
@@ -140,16 +141,22 @@ pub(crate) enum Tab {
     Following,
     Fans,
     Mutual,
+    /// Friend requests waiting for this account's answer.
+    Requests,
+    /// This account's friend requests waiting for other accounts' answers.
+    Sent,
 }
 
 impl Tab {
-    const ALL: [(Tab, &'static str, &'static str); 6] = [
+    const ALL: [(Tab, &'static str, &'static str); 8] = [
         (Tab::Friends, "friends", "Friends"),
         (Tab::Blocklist, "blocklist", "Blocklist"),
         (Tab::Groups, "groups", "Groups"),
         (Tab::Following, "following", "Following"),
         (Tab::Fans, "fans", "Fans"),
         (Tab::Mutual, "mutual", "Mutual follows"),
+        (Tab::Requests, "requests", "Friend requests"),
+        (Tab::Sent, "sent", "Sent requests"),
     ];
 
     fn name(self) -> &'static str {
@@ -187,18 +194,61 @@ struct EntryRow {
     time: Option<i64>,
 }
 
+/// A pending friend request: the other account (the requester, or the target of a sent one)
+/// and what the requester asked for.
+struct RequestRow {
+    id: String,
+    add_source: String,
+    remark: Option<String>,
+    group: Option<String>,
+    add_wording: Option<String>,
+    at: i64,
+}
+
+impl RequestRow {
+    fn of(id: &str, request: &FriendRequest) -> RequestRow {
+        RequestRow {
+            id: id.to_owned(),
+            add_source: request.add_source.clone(),
+            remark: request.remark.clone(),
+            group: request.group.clone(),
+            add_wording: request.add_wording.clone(),
+            at: request.at,
+        }
+    }
+}
+
 enum Entries {
     Friends(Vec<FriendRow>),
     Others(Vec<EntryRow>),
     Groups(Vec<(String, usize)>),
+    Requests(Vec<RequestRow>),
 }
 
 struct Graph {
     row: Row,
+    /// `Tag_Profile_IM_AdminForbidType`'s wire value.
+    admin_forbid: String,
+    /// The other profile fields: tag and value as text.
+    profile: Vec<(String, String)>,
     fans: usize,
     mutual: usize,
+    received: usize,
+    sent: usize,
     paging: Paging,
     entries: Entries,
+}
+
+/// The accounts waiting for `id`'s answer to a request, by the time it was sent: each
+/// account's requests are kept by requester, so this is one lookup per account.
+fn sent_requests<'w>(world: &'w World, id: &str) -> Vec<(&'w String, &'w FriendRequest)> {
+    let mut sent: Vec<(&String, &FriendRequest)> = world
+        .accounts
+        .iter()
+        .filter_map(|(to, account)| account.requests.get(id).map(|request| (to, request)))
+        .collect();
+    sent.sort_unstable_by(|a, b| (a.1.at, a.0).cmp(&(b.1.at, b.0)));
+    sent
 }
 
 fn graph_of(world: &World, id: &str, query: &GraphQuery) -> Option<Graph> {
@@ -211,6 +261,7 @@ fn graph_of(world: &World, id: &str, query: &GraphQuery) -> Option<Graph> {
         .filter(|(to, _)| fan_set.contains(to.as_str()))
         .map(|(to, at)| (to, *at))
         .collect();
+    let sent = sent_requests(world, id);
     let paging = |total| {
         Paging::new(
             query.page,
@@ -312,11 +363,46 @@ fn graph_of(world: &World, id: &str, query: &GraphQuery) -> Option<Graph> {
                 .collect();
             (paging, Entries::Groups(rows))
         }
+        Tab::Requests => {
+            let paging = paging(account.requests.len());
+            let rows = account
+                .requests
+                .get_range(paging.range())
+                .into_iter()
+                .flat_map(|slice| slice.iter())
+                .map(|(from, request)| RequestRow::of(from, request))
+                .collect();
+            (paging, Entries::Requests(rows))
+        }
+        Tab::Sent => {
+            let paging = paging(sent.len());
+            let rows = sent[paging.range()]
+                .iter()
+                .map(|(to, request)| RequestRow::of(to, request))
+                .collect();
+            (paging, Entries::Requests(rows))
+        }
     };
+    let profile = account
+        .profile
+        .fields
+        .values()
+        .map(|item| {
+            let value = match item.value() {
+                serde_json::Value::String(text) => text,
+                other => other.to_string(),
+            };
+            (item.tag().as_str().to_owned(), value)
+        })
+        .collect();
     Some(Graph {
         row: Row::of(id, account),
+        admin_forbid: account.profile.admin_forbid.as_str().to_owned(),
+        profile,
         fans: fans.len(),
         mutual: mutual.len(),
+        received: account.requests.len(),
+        sent: sent.len(),
         paging,
         entries,
     })
@@ -364,7 +450,20 @@ pub(crate) async fn graph(State(ui): State<Ui>, Query(query): Query<GraphQuery>)
                 dt { "Blocklist" } dd #blocklist-count { (row.blocklist) }
                 dt { "Friend groups" } dd { (row.groups.len()) }
                 dt { "Following / fans / mutual" } dd { (row.following) " / " (graph.fans) " / " (graph.mutual) }
-                dt { "Pending friend requests" } dd.note { "none kept: friend_add to an account that needs confirmation answers 30539 and changes nothing" }
+                dt { "Pending friend requests" }
+                dd #request-counts { (graph.received) " received / " (graph.sent) " sent" }
+            }
+        }
+        h2 { "Profile" }
+        div.card {
+            dl #profile {
+                dt { "AdminForbidType (Tag_Profile_IM_AdminForbidType)" } dd { code { (graph.admin_forbid) } }
+                @for (tag, value) in &graph.profile {
+                    dt { code { (tag) } } dd { (value) }
+                }
+            }
+            @if graph.profile.is_empty() {
+                p.note { "No other field set: portrait_set sets the standard fields and the custom " code { "Tag_Profile_Custom_*" } " ones." }
             }
         }
         div.bar.tabs {
@@ -411,6 +510,34 @@ pub(crate) async fn graph(State(ui): State<Ui>, Query(query): Query<GraphQuery>)
                                 td { (entry.time.map(time).unwrap_or_default()) }
                             }
                         }
+                    }
+                }
+            }
+            Entries::Requests(rows) => {
+                table #entries {
+                    thead { tr {
+                        th.num { "#" }
+                        th { @if query.tab == Tab::Sent { "To" } @else { "From" } }
+                        th { "AddSource" } th { "Remark" } th { "Group" } th { "AddWording" } th { "Sent" }
+                    } }
+                    tbody {
+                        @for (n, request) in rows.iter().enumerate() {
+                            tr {
+                                td.num { (graph.paging.range().start + n + 1) }
+                                td { a href=(account_link(&request.id)) { (request.id) } }
+                                td { code { (request.add_source) } }
+                                td { (request.remark.as_deref().unwrap_or("")) }
+                                td { (request.group.as_deref().unwrap_or("")) }
+                                td { (request.add_wording.as_deref().unwrap_or("")) }
+                                td { (time(request.at)) }
+                            }
+                        }
+                    }
+                }
+                @if rows.is_empty() {
+                    p.note {
+                        @if query.tab == Tab::Sent { "No request of this account waits for an answer." }
+                        @else { "No request waits for this account's answer: friend_add to an account whose AllowType is AllowType_Type_NeedConfirm keeps one (answer 30539)." }
                     }
                 }
             }

@@ -10,6 +10,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 pub(crate) const VIEWS: &[(&str, &str)] = &[
     ("/accounts", "Accounts"),
     ("/requests", "Requests"),
+    ("/webhooks", "Webhooks"),
     ("/limits", "Limits & faults"),
     ("/state", "State"),
 ];
@@ -47,6 +48,7 @@ form.inline { display: inline; }
 button, input[type=submit] { padding: 4px 12px; }
 button.danger { background: #b3261e; color: #fff; border: 1px solid #8c1d17; }
 .pager { margin: 10px 0; display: flex; gap: 12px; align-items: center; }
+.wrap { word-break: break-all; overflow-wrap: anywhere; }
 "#;
 
 /// A whole page: the frame around `body`, with `active` marked in the navigation.

@@ -1,6 +1,6 @@
-//! The emulator's own web page: server-rendered views of its accounts and their relations, the
-//! request log, the limits and faults (which can be changed), and the whole state (reset,
-//! export, import). Served at `/` and a few paths outside `v4/`, on a loopback address only
+//! The emulator's own web page: server-rendered views of its accounts (profiles, relations,
+//! pending friend requests), the request log, the webhooks sent, the limits and faults (which
+//! can be changed), and the whole state (reset, export, import). Served at `/` and a few paths outside `v4/`, on a loopback address only
 //! unless told otherwise.
 //!
 //! The page has no login, so it protects itself in other ways:
@@ -17,8 +17,9 @@
 //!   the emulator's body timeout and memory budget.
 //! - The answers forbid scripts, framing and sniffing (`Content-Security-Policy`,
 //!   `X-Frame-Options`, `X-Content-Type-Options`), are not cached and send no referrer to other sites.
-//! - Every value shown is escaped (maud escapes by default); the secret key and UserSigs are
-//!   never held by the page, and the request log keeps no query strings.
+//! - Every value shown is escaped (maud escapes by default); the secret key, UserSigs and the
+//!   webhook token are never held by the page, the request log keeps no query strings, and the
+//!   webhook deliveries are kept without `Sign`.
 //!
 //! Each view is one module with its routes; [`layout::VIEWS`] lists the navigation.
 
@@ -28,6 +29,7 @@ mod layout;
 mod limits;
 mod requests;
 mod state;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -124,6 +126,7 @@ pub(crate) fn router(app: Arc<App>, guard: Guard) -> Router {
         .route("/account", get(accounts::graph))
         .route("/requests", get(requests::list))
         .route("/request", get(requests::detail))
+        .route("/webhooks", get(webhooks::view))
         .route("/limits", get(limits::view))
         .route("/limits/faults", post(limits::set_faults))
         .route("/state", get(state::view))
