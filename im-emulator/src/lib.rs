@@ -209,7 +209,7 @@ pub use request_log::{RequestRecord, DEFAULT_REQUEST_LOG_BYTES, DEFAULT_REQUEST_
 pub use routes::CallContext;
 pub use state::snapshot::{
     Sequences, Snapshot, SnapshotAccount, SnapshotEntry, SnapshotError, SnapshotFriend,
-    SNAPSHOT_FORMAT, SNAPSHOT_VERSION,
+    SnapshotRequest, SNAPSHOT_FORMAT, SNAPSHOT_VERSION,
 };
 pub use state::{AllowType, Refusal, World};
 pub use tencent_im_webhooks::WebhookToken;

@@ -542,3 +542,59 @@ mod hand_written {
         assert!(matches!(err, Error::Validation(_)), "{err:?}");
     }
 }
+
+#[tokio::test]
+async fn a_pending_request_ends_when_the_two_become_friends_another_way() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let client = emulator.client().unwrap();
+    client
+        .call(&MultiaccountImport::new(["asker", "asked", "other"]))
+        .await
+        .unwrap();
+    // `asked` confirms requests (the default), so both adds leave a request waiting.
+    for from in ["asker", "other"] {
+        let pending = client
+            .call(&FriendAdd::new(
+                from,
+                vec![FriendAddItem::new("asked", "AddSource_Type_Test")],
+            ))
+            .await
+            .unwrap();
+        assert_eq!(
+            pending.results[0].result_code,
+            ErrorCode::SNS_PENDING_CONFIRMATION
+        );
+    }
+    assert_eq!(emulator.friend_requests_to("asked"), ["asker", "other"]);
+
+    // A forced two-way add makes them friends both ways: the request asks for nothing.
+    client
+        .call(
+            &FriendAdd::new(
+                "asked",
+                vec![FriendAddItem::new("asker", "AddSource_Type_Test")],
+            )
+            .force_add(true),
+        )
+        .await
+        .unwrap();
+    assert_eq!(emulator.friend_requests_to("asked"), ["other"]);
+
+    // An import one way keeps it; the other way as well ends it.
+    client
+        .call(&FriendImport::new(
+            "other",
+            vec![FriendImportItem::new("asked", "AddSource_Type_Test")],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(emulator.friend_requests_to("asked"), ["other"]);
+    client
+        .call(&FriendImport::new(
+            "asked",
+            vec![FriendImportItem::new("other", "AddSource_Type_Test")],
+        ))
+        .await
+        .unwrap();
+    assert!(emulator.friend_requests_to("asked").is_empty());
+}

@@ -548,7 +548,10 @@ impl World {
                 Ok(())
             })();
             results.push(match outcome {
-                Ok(()) => ResultItem::ok(&to),
+                Ok(()) => {
+                    self.settle_requests(&from, &to);
+                    ResultItem::ok(&to)
+                }
                 Err((code, info)) => item_failure(&to, code, &info),
             });
         }
@@ -734,7 +737,26 @@ impl World {
                 .insert(from.to_owned(), FriendRecord::new(&item.add_source, now));
             peer.standard_sequence += 1;
         }
+        self.settle_requests(from, to);
         Ok((!i_have, both && !peer_has))
+    }
+
+    /// Drops the friend requests between `a` and `b` once each has the other as a friend,
+    /// however that came about (an import, a forced add): such a request asks for nothing.
+    fn settle_requests(&mut self, a: &str, b: &str) {
+        let has = |owner: &str, friend: &str| {
+            self.accounts
+                .get(owner)
+                .is_some_and(|account| account.friends.contains_key(friend))
+        };
+        if !(has(a, b) && has(b, a)) {
+            return;
+        }
+        for (owner, requester) in [(a, b), (b, a)] {
+            if let Some(account) = self.accounts.get_mut(owner) {
+                account.requests.shift_remove(requester);
+            }
+        }
     }
 
     pub(crate) fn friend_get(&self, req: FriendGet) -> Outcome<FriendGetResponse> {
