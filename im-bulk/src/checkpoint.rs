@@ -133,7 +133,13 @@ impl Checkpoint {
             ("I", fingerprint(input)?),
             ("J", accounts),
         ];
+        let resumes_a_log = resume && std::fs::metadata(path).is_ok_and(|meta| meta.len() > 0);
         let (checkpoint, progress, headers) = Checkpoint::open_inner(path, resume)?;
+        if resumes_a_log && headers.is_empty() {
+            return Err(Error::CheckpointWithoutHeader {
+                path: path.to_owned(),
+            });
+        }
         for (kind, given) in &expected {
             let recorded = match headers.iter().find(|(k, _)| k == kind) {
                 Some((_, recorded)) => recorded.as_str(),
@@ -458,6 +464,28 @@ mod tests {
         assert!(err.to_string().contains("without --resume"), "{err}");
         // Starting afresh is always possible.
         Checkpoint::open_for(&path, false, &input, shard).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_log_without_its_header_is_not_resumed() {
+        let dir = std::env::temp_dir().join(format!("im-bulk-headless-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let input = dir.join("relations.csv");
+        std::fs::write(&input, "from,to\nalice,bob\n").unwrap();
+        let path = dir.join("relations.csv.checkpoint");
+        // An earlier im-bulk's log: `D` also stood for lines that failed.
+        std::fs::write(&path, "P 2\nD 2\n").unwrap();
+        let err = Checkpoint::open_for(&path, true, &input, Shard::ALL).unwrap_err();
+        assert!(
+            matches!(&err, Error::CheckpointWithoutHeader { .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("without --resume"), "{err}");
+        // Starting afresh is possible, and so is resuming a log that was never written.
+        Checkpoint::open_for(&path, false, &input, Shard::ALL).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        Checkpoint::open_for(&path, true, &input, Shard::ALL).unwrap();
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -82,6 +82,17 @@ pub enum Error {
         /// What this run has.
         given: String,
     },
+    /// `--resume` met a checkpoint log without the header that ties it to its shard and input:
+    /// one written by an earlier im-bulk, whose done records also counted the lines that
+    /// failed. Resuming from it would skip those lines and report them as done.
+    #[error(
+        "the checkpoint log {} has no shard and input header: it was written by an earlier          im-bulk, which recorded failed lines as done; finish that run with the im-bulk that          started it, or start afresh without --resume (relations already imported are then          reported as present)",
+        path.display()
+    )]
+    CheckpointWithoutHeader {
+        /// The checkpoint log.
+        path: PathBuf,
+    },
     /// The input names more distinct accounts than one run keeps track of (4 GiB of UserIDs,
     /// over 100 million accounts).
     #[error(

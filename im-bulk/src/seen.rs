@@ -7,7 +7,9 @@ use hashbrown::HashTable;
 /// The distinct UserIDs met so far. A `HashSet<Box<str>>` costs about 60 bytes per ID (the box,
 /// an allocation of at least 32 bytes, the table's slack); here every ID's bytes follow one
 /// another in one buffer, behind a length byte, and the table holds 4-byte offsets into it.
-/// The set never forgets and never errs: an ID is in it exactly when it was inserted.
+/// The set never forgets and has no false positives: an ID is in it exactly when it was
+/// inserted. An insert fails only for an ID over 255 bytes (UserIDs have at most 32) or past
+/// 4 GiB of IDs.
 pub(crate) struct SeenIds {
     bytes: Vec<u8>,
     offsets: HashTable<u32>,

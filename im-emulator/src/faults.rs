@@ -129,19 +129,24 @@ impl fmt::Display for FaultPlan {
     }
 }
 
+/// The longest delay a fault may inject: longer than any client waits, short enough that a
+/// typing slip (`200s` for `200ms`) does not hold connections for days.
+const MAX_FAULT_DELAY: Duration = Duration::from_secs(3600);
+
 fn parse_duration(text: &str) -> Option<Duration> {
-    if let Some(ms) = text.strip_suffix("ms") {
-        return ms.trim().parse().ok().map(Duration::from_millis);
-    }
-    if let Some(s) = text.strip_suffix('s') {
-        return s
-            .trim()
+    let duration = if let Some(ms) = text.strip_suffix("ms") {
+        ms.trim().parse().ok().map(Duration::from_millis)
+    } else if let Some(s) = text.strip_suffix('s') {
+        // `try_from`: the text comes from a flag or the web page, and `inf`, `NaN` or `1e300`
+        // would make `from_secs_f64` panic.
+        s.trim()
             .parse::<f64>()
             .ok()
-            .filter(|s| *s >= 0.0)
-            .map(Duration::from_secs_f64);
-    }
-    None
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
+    } else {
+        None
+    };
+    duration.filter(|duration| *duration <= MAX_FAULT_DELAY)
 }
 
 impl FromStr for FaultPlan {
@@ -162,7 +167,10 @@ impl FromStr for FaultPlan {
                     error(format!("delay needs DURATION@PROBABILITY, got {value:?}"))
                 })?;
                 let duration = parse_duration(duration).ok_or_else(|| {
-                    error(format!("{duration:?} is not a duration like 200ms or 1s"))
+                    error(format!(
+                        "{duration:?} is not a duration of at most {} s like 200ms or 1.5s",
+                        MAX_FAULT_DELAY.as_secs()
+                    ))
                 })?;
                 (Fault::Delay(duration), probability)
             } else {
@@ -335,6 +343,22 @@ mod tests {
         let faults = rolls_a.iter().filter(|f| f.is_some()).count();
         assert!((400..600).contains(&faults), "{faults}");
         assert_eq!(a.injected(), faults as u64);
+    }
+
+    #[test]
+    fn delays_that_are_not_durations_are_refused_not_panicked_on() {
+        for spec in [
+            "delay=infs@0.1",
+            "delay=NaNs@0.1",
+            "delay=1e300s@0.1",
+            "delay=-1s@0.1",
+            "delay=3601s@0.1",
+            "delay=99999999999999ms@0.1",
+        ] {
+            let err = spec.parse::<FaultPlan>().unwrap_err();
+            assert!(err.to_string().contains("delay"), "{spec}: {err}");
+        }
+        assert!("delay=3600s@0.1".parse::<FaultPlan>().is_ok());
     }
 
     #[test]

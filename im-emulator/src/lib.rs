@@ -262,6 +262,17 @@ impl Emulator {
     }
 }
 
+/// The state an emulator starts from. Its `Debug` gives the size only: a snapshot can hold
+/// millions of entries.
+#[derive(Clone)]
+struct InitialState(Snapshot);
+
+impl std::fmt::Debug for InitialState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Snapshot({} accounts)", self.0.accounts.len())
+    }
+}
+
 /// Configures and starts an emulator.
 #[derive(Debug, Clone)]
 pub struct EmulatorBuilder {
@@ -279,12 +290,12 @@ pub struct EmulatorBuilder {
     request_log_bytes: usize,
     limits: ServerLimits,
     sig_lockout: Option<SigLockout>,
-    webhook: Option<(Url, Option<WebhookToken>)>,
+    webhook: Option<webhooks::WebhookTarget>,
     webhook_timeout: Duration,
     webhook_queue: usize,
     ui: bool,
     ui_on_any_address: bool,
-    initial_state: Option<Snapshot>,
+    initial_state: Option<InitialState>,
 }
 
 impl EmulatorBuilder {
@@ -315,7 +326,7 @@ impl EmulatorBuilder {
     /// never retried; [`RunningEmulator::webhook_status`] and `GET /emulator/webhooks` show
     /// the outcome of each.
     pub fn webhook(mut self, url: Url, token: Option<WebhookToken>) -> Self {
-        self.webhook = Some((url, token));
+        self.webhook = Some(webhooks::WebhookTarget { url, token });
         self
     }
 
@@ -496,13 +507,13 @@ impl EmulatorBuilder {
             self.admin.clone(),
         );
         world.import_snapshot(snapshot.clone())?;
-        self.initial_state = Some(snapshot);
+        self.initial_state = Some(InitialState(snapshot));
         Ok(self)
     }
 
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<RunningEmulator> {
-        let webhooks = match self.webhook {
+        let webhooks = match self.webhook.map(|target| (target.url, target.token)) {
             Some((url, token)) => Some(webhooks::Sender::new(
                 webhooks::WebhookConfig {
                     url,
@@ -527,7 +538,7 @@ impl EmulatorBuilder {
             },
             self.admin.clone(),
         );
-        if let Some(snapshot) = self.initial_state {
+        if let Some(InitialState(snapshot)) = self.initial_state {
             world
                 .import_snapshot(snapshot)
                 .map_err(|err| std::io::Error::new(std::io::ErrorKind::InvalidData, err))?;

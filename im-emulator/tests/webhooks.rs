@@ -744,3 +744,22 @@ async fn the_token_stays_secret_and_unsigned_callers_are_refused_first() {
     // No Prev callback was sent for them: the next callback is the sentinel's.
     sentinel(&client, &mut receiver, "s1", "s2").await;
 }
+
+#[tokio::test]
+async fn debug_shows_neither_the_url_password_nor_the_token() {
+    let url = Url::parse("http://app:hunter2@127.0.0.1:9/callback").unwrap();
+    let builder = Emulator::builder().webhook(url, token());
+    let shown = format!("{builder:?}");
+    assert!(shown.contains("127.0.0.1:9/callback"), "{shown}");
+    assert!(
+        !shown.contains("hunter2") && !shown.contains(TOKEN),
+        "{shown}"
+    );
+    let emulator = builder.start().await.unwrap();
+    let shown = format!("{emulator:?}");
+    assert!(
+        !shown.contains("hunter2") && !shown.contains(TOKEN),
+        "{shown}"
+    );
+    emulator.shutdown().await;
+}

@@ -70,11 +70,15 @@ impl World {
             .items
             .iter()
             .map(|item| {
+                // As friend_add reads them: "" is no remark, group or wording.
                 let mut prev = PrevFriendAddItem::new(&item.to_account);
                 prev.remark = item.remark.clone();
                 prev.group_name = item.group.clone();
                 prev.add_source = Some(item.add_source.clone());
                 prev.add_wording = item.add_wording.clone();
+                super::none_if_empty(&mut prev.remark);
+                super::none_if_empty(&mut prev.group_name);
+                super::none_if_empty(&mut prev.add_wording);
                 prev
             })
             .collect();
@@ -304,5 +308,36 @@ impl World {
             .get(account)
             .map(|a| a.requests.keys().cloned().collect())
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Limits;
+
+    #[test]
+    fn empty_texts_reach_the_prev_callback_as_none_as_friend_add_reads_them() {
+        let mut world = World::new(
+            Limits {
+                friend_page_size: 100,
+            },
+            "administrator".to_owned(),
+        );
+        for id in ["u", "v"] {
+            world.import_account(id.to_owned(), None, None);
+        }
+        // What a third-party client sends for a group, remark and wording it does not have.
+        let request: ClientFriendAdd = serde_json::from_str(
+            r#"{"From_Account":"u","AddFriendItem":[{"To_Account":"v",
+                "AddSource":"AddSource_Type_Web","GroupName":"","Remark":"","AddWording":""}]}"#,
+        )
+        .unwrap();
+        let event = world.plan_client_add(&request, 0).unwrap();
+        let item = &event.friend_item[0];
+        assert_eq!(
+            (&item.group_name, &item.remark, &item.add_wording),
+            (&None, &None, &None)
+        );
     }
 }

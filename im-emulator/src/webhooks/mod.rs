@@ -41,13 +41,41 @@ const ANSWER_EXCERPT_BYTES: usize = 1024;
 
 /// Where and how webhooks are sent (see
 /// [`EmulatorBuilder::webhook`](crate::EmulatorBuilder::webhook)).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct WebhookConfig {
     pub(crate) url: Url,
     /// `None`: authentication is off, no `Sign` nor `RequestTime` is sent.
     pub(crate) token: Option<WebhookToken>,
     pub(crate) timeout: Duration,
     pub(crate) queue: usize,
+}
+
+impl fmt::Debug for WebhookConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookConfig")
+            .field("url", &without_password(self.url.clone()))
+            .field("token", &self.token)
+            .field("timeout", &self.timeout)
+            .field("queue", &self.queue)
+            .finish()
+    }
+}
+
+/// The URL and token given to the builder. `Debug` shows the URL without its password
+/// (reqwest sends it as Basic authentication) and the token redacted.
+#[derive(Clone)]
+pub(crate) struct WebhookTarget {
+    pub(crate) url: Url,
+    pub(crate) token: Option<WebhookToken>,
+}
+
+impl fmt::Debug for WebhookTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookTarget")
+            .field("url", &without_password(self.url.clone()))
+            .field("token", &self.token)
+            .finish()
+    }
 }
 
 /// What caused an event: the `ClientIP` and `OptPlatform` of its query.
@@ -185,6 +213,14 @@ impl Sender {
                 config.url.scheme()
             )));
         }
+        if config.url.scheme() == "https" && !cfg!(any(feature = "rustls", feature = "native-tls"))
+        {
+            return Err(invalid(
+                "the webhook URL is https, but this emulator was built without TLS: build it \
+                 with the `rustls` or `native-tls` feature, or use an http URL"
+                    .to_owned(),
+            ));
+        }
         if config.timeout.is_zero() {
             return Err(invalid("the webhook timeout must be positive".to_owned()));
         }
@@ -225,9 +261,18 @@ impl Sender {
                 origin: origin.clone(),
             };
             if let Err(err) = self.queue.try_send(delivery) {
-                let delivery = match err {
-                    mpsc::error::TrySendError::Full(delivery)
-                    | mpsc::error::TrySendError::Closed(delivery) => delivery,
+                let (delivery, reason) = match err {
+                    mpsc::error::TrySendError::Full(delivery) => (
+                        delivery,
+                        format!(
+                            "dropped: {} events were already waiting to be sent",
+                            self.config.queue.max(1)
+                        ),
+                    ),
+                    mpsc::error::TrySendError::Closed(delivery) => (
+                        delivery,
+                        "dropped: the emulator is shutting down".to_owned(),
+                    ),
                 };
                 self.dropped.fetch_add(1, Ordering::Relaxed);
                 self.record(DeliveryRecord {
@@ -235,10 +280,7 @@ impl Sender {
                     url: self.shown_url(delivery.event.command(), &delivery.origin, None),
                     delivered: false,
                     status: None,
-                    error: Some(format!(
-                        "dropped: {} events were already waiting to be sent",
-                        self.config.queue.max(1)
-                    )),
+                    error: Some(reason),
                     latency_ms: 0,
                     answer: String::new(),
                     refusals: Vec::new(),
@@ -495,7 +537,8 @@ fn describe(err: &reqwest::Error) -> String {
     text
 }
 
-/// The start of an answer as text, cut on a character boundary.
+/// The start of an answer as text: its first bytes, a character cut there or any invalid
+/// UTF-8 shown as U+FFFD.
 fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(ANSWER_EXCERPT_BYTES)]);
     let mut text = text.into_owned();
