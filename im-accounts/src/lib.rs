@@ -1,5 +1,28 @@
 //! The account calls (`v4/im_open_login_svc/*`) the relationship chain depends on: accounts must
 //! be imported before friends can be imported for them.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let emulator = tencent_im_emulator::Emulator::builder().start().await?;
+//! # let client = emulator.client()?;
+//! use tencent_im_accounts::{AccountCheck, AccountStatus, ImportedAccount, MultiaccountImport};
+//!
+//! // Any number of accounts: `call_batched` sends them 100 to a request. Accounts with a
+//! // nickname or an avatar go in the `AccountList` form, which sets them.
+//! let accounts = (0..250).map(|n| ImportedAccount::new(format!("user_{n}")));
+//! let imported = client
+//!     .call_batched(MultiaccountImport::from_accounts(accounts.chain([
+//!         ImportedAccount::new("alice").nick("Alice"),
+//!     ])))
+//!     .await?;
+//! assert!(imported.fail_accounts.is_empty());
+//!
+//! let check = client.call(&AccountCheck::new(["alice", "nobody"])).await?;
+//! assert_eq!(check.results[0].status, Some(AccountStatus::Imported));
+//! assert_eq!(check.results[1].status, Some(AccountStatus::NotImported));
+//! # Ok(()) }
+//! ```
 #![deny(missing_docs)]
 #![warn(clippy::unwrap_used, clippy::expect_used)]
 

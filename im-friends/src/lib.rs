@@ -6,8 +6,12 @@
 //! streams; [`tencent_im_core::Client::call_batched`] (see [`batch`]) splits any number of items into
 //! requests at the documented cap.
 //!
-//! ```no_run
-//! # async fn demo(client: tencent_im_core::Client) -> Result<(), tencent_im_core::Error> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let emulator = tencent_im_emulator::Emulator::builder().start().await?;
+//! # let client = emulator.client()?;
+//! # client.call(&tencent_im_accounts::MultiaccountImport::new(["alice", "bob"])).await?;
 //! use tencent_im_friends::{FriendAdd, FriendAddItem, FriendGet};
 //!
 //! client
@@ -17,6 +21,7 @@
 //! for friend in &page.friends {
 //!     println!("{} {:?}", friend.to_account, friend.remark());
 //! }
+//! assert_eq!(page.friends[0].to_account, "bob");
 //! # Ok(()) }
 //! ```
 #![deny(missing_docs)]
