@@ -100,8 +100,7 @@ fn client(primary: &str, backup: &str) -> Client {
 
 #[tokio::test(start_paused = true)]
 async fn calls_go_to_the_backup_for_the_cool_down_then_back_to_the_primary() {
-    let capture = Arc::new(Capture::default());
-    let _guard = tracing::dispatcher::set_default(&tracing::Dispatch::from(Arc::clone(&capture)));
+    let (capture, _guard) = capture();
     let primary = server(1, false).await;
     let backup = server(2, true).await;
     let client = client(&primary.base_url, &backup.base_url);
@@ -155,6 +154,46 @@ async fn a_closed_port_fails_over_at_once() {
     let client = client(&closed_url, &backup.base_url);
     assert_eq!(client.call(&probe()).await.unwrap().friend_num, 2);
     assert_eq!(client.current_base_url(), backup.base_url);
+}
+
+#[tokio::test(start_paused = true)]
+async fn proxy_credentials_in_base_urls_stay_out_of_logs_and_debug() {
+    const PASSWORD: &str = "pr0xy-pass";
+    let (capture, _guard) = capture();
+    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let primary = format!(
+        "http://proxyuser:{PASSWORD}@{}",
+        closed.local_addr().unwrap()
+    );
+    drop(closed);
+    let backup = server(2, true).await;
+    let backup_url = backup
+        .base_url
+        .replace("http://", &format!("http://backupuser:{PASSWORD}@"));
+    let client = client(&primary, &backup_url);
+    let debug = format!("{client:?}");
+    assert!(!debug.contains(PASSWORD), "{debug}");
+    assert!(debug.contains("<redacted>@127.0.0.1"), "{debug}");
+
+    // The refused primary sends calls to the backup (a warning), and the end of the
+    // cool-down brings them back (a notice), each naming both hosts.
+    assert_eq!(client.call(&probe()).await.unwrap().friend_num, 2);
+    tokio::time::advance(Duration::from_secs(60)).await;
+    assert_eq!(client.call(&probe()).await.unwrap().friend_num, 2);
+
+    let lines = capture.lines.lock().unwrap().join("\n");
+    assert!(
+        lines.contains("primary host unreachable: calls go to the backup host"),
+        "{lines}"
+    );
+    assert!(lines.contains("failover cool-down over"), "{lines}");
+    assert!(lines.contains("<redacted>@127.0.0.1"), "{lines}");
+    assert!(
+        !lines.contains(PASSWORD),
+        "a proxy password leaked: {lines}"
+    );
+    // The URLs the client sends to keep their credentials.
+    assert_eq!(client.base_url(), primary);
 }
 
 #[tokio::test(start_paused = true)]
@@ -227,6 +266,32 @@ fn usersig_of(client: &Client) -> String {
         .and_then(|rest| rest.split('&').next())
         .unwrap()
         .to_owned()
+}
+
+/// A capture of this thread's tracing events, and what keeps it installed. Tests that capture
+/// run one at a time: a scoped dispatcher set or dropped on one thread while another thread's
+/// events are being registered can leave a callsite's cached interest stale.
+fn capture() -> (Arc<Capture>, Installed) {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let capture = Arc::new(Capture::default());
+    let installed =
+        tracing::dispatcher::set_default(&tracing::Dispatch::from(Arc::clone(&capture)));
+    (
+        capture,
+        Installed {
+            _dispatcher: installed,
+            _turn: turn,
+        },
+    )
+}
+
+/// Fields drop in order: the dispatcher first, then the turn.
+struct Installed {
+    _dispatcher: tracing::dispatcher::DefaultGuard,
+    _turn: std::sync::MutexGuard<'static, ()>,
 }
 
 /// Records every tracing event's fields as text.

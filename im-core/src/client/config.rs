@@ -374,7 +374,7 @@ fn checked_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Erro
 
 /// `url` as given, but with any `user:password@` before its host replaced by `<redacted>@`:
 /// a base URL may carry a proxy's credentials, and error text ends up in logs.
-fn without_userinfo(url: &str) -> String {
+pub(super) fn without_userinfo(url: &str) -> String {
     let authority_start = url.find("://").map_or(0, |i| i + 3);
     let rest = &url[authority_start..];
     let at = if url::Url::parse(url).is_ok() {

@@ -15,6 +15,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::config::without_userinfo;
+
 /// How long calls stay on the backup host after the primary failed, unless configured with
 /// [`crate::ClientBuilder::failover_cool_down`].
 pub const DEFAULT_FAILOVER_COOL_DOWN: Duration = Duration::from_secs(60);
@@ -34,6 +36,10 @@ pub(super) enum Host {
 pub(super) struct Hosts {
     primary: String,
     backup: Option<String>,
+    /// `primary` and `backup` without any `user:password@` (a proxy's credentials): the forms
+    /// log lines and Debug output show.
+    primary_shown: String,
+    backup_shown: Option<String>,
     cool_down: Duration,
     /// The origin of `back_at`; tokio's clock, so tests can pause and advance it.
     epoch: Instant,
@@ -45,6 +51,8 @@ pub(super) struct Hosts {
 impl Hosts {
     pub(super) fn new(primary: String, backup: Option<String>, cool_down: Duration) -> Self {
         Self {
+            primary_shown: without_userinfo(&primary),
+            backup_shown: backup.as_deref().map(without_userinfo),
             primary,
             backup,
             cool_down,
@@ -59,6 +67,16 @@ impl Hosts {
 
     pub(super) fn backup(&self) -> Option<&str> {
         self.backup.as_deref()
+    }
+
+    /// The primary base URL with any userinfo redacted.
+    pub(super) fn primary_shown(&self) -> &str {
+        &self.primary_shown
+    }
+
+    /// The backup base URL with any userinfo redacted.
+    pub(super) fn backup_shown(&self) -> Option<&str> {
+        self.backup_shown.as_deref()
     }
 
     /// The host the next attempt goes to, and its base URL.
@@ -77,7 +95,7 @@ impl Hosts {
             .is_ok()
         {
             tracing::info!(
-                primary = %self.primary,
+                primary = %self.primary_shown,
                 "failover cool-down over: calls go to the primary host again"
             );
         }
@@ -88,7 +106,7 @@ impl Hosts {
     /// backup for the cool-down (starting it again if they are there already); a failed backup
     /// sends them back to the primary at once, since neither is known to be better then.
     pub(super) fn unreachable(&self, host: Host, error: &dyn fmt::Display) {
-        let Some(backup) = self.backup.as_deref() else {
+        let Some(backup) = self.backup_shown.as_deref() else {
             return;
         };
         match host {
@@ -96,7 +114,7 @@ impl Hosts {
                 let back_at = self.now().saturating_add(nanos(self.cool_down));
                 if self.back_at.swap(back_at, Ordering::AcqRel) == 0 {
                     tracing::warn!(
-                        primary = %self.primary,
+                        primary = %self.primary_shown,
                         backup,
                         cool_down_s = self.cool_down.as_secs(),
                         %error,
@@ -107,7 +125,7 @@ impl Hosts {
             Host::Backup => {
                 if self.back_at.swap(0, Ordering::AcqRel) != 0 {
                     tracing::warn!(
-                        primary = %self.primary,
+                        primary = %self.primary_shown,
                         backup,
                         %error,
                         "backup host unreachable: calls go to the primary host again"

@@ -107,8 +107,12 @@ impl CallOptions {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.base_url())
-            .field("backup_base_url", &self.backup_base_url())
+            // A base URL may carry a proxy's `user:password@`.
+            .field("base_url", &self.inner.transport.hosts().primary_shown())
+            .field(
+                "backup_base_url",
+                &self.inner.transport.hosts().backup_shown(),
+            )
             .field("sdkappid", &self.inner.auth.sdkappid())
             .field("admin", &self.inner.auth.admin())
             .field("secret_key", &"<redacted>")
@@ -156,7 +160,8 @@ impl Client {
         pipeline::call(self, request, options).await
     }
 
-    /// The primary base URL, e.g. `https://console.tim.qq.com`.
+    /// The primary base URL, e.g. `https://console.tim.qq.com`, as configured: with any
+    /// `user:password@` it was given (Debug output and log lines show it redacted).
     pub fn base_url(&self) -> &str {
         self.inner.transport.hosts().primary()
     }
