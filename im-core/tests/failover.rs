@@ -31,7 +31,7 @@ fn probe() -> Probe {
     }
 }
 
-/// A loopback HTTP server answering `{"FriendNum": id}` while `healthy`, and closing each
+/// A loopback HTTP server answering `{"FriendNum": id}` while `healthy`, and holding each
 /// connection unanswered otherwise. Counts the requests it answered.
 struct Server {
     base_url: String,
@@ -46,11 +46,12 @@ async fn server(id: u64, healthy: bool) -> Server {
     let answered = Arc::new(AtomicUsize::new(0));
     let (is_healthy, counter) = (Arc::clone(&healthy), Arc::clone(&answered));
     tokio::spawn(async move {
+        let mut held = Vec::new();
         loop {
             let (mut socket, _) = listener.accept().await.unwrap();
             if !is_healthy.load(Ordering::SeqCst) {
-                // Closed with the request unread: the client sees a reset or an early close.
-                drop(socket);
+                // Never answered: the client's attempt times out.
+                held.push(socket);
                 continue;
             }
             let counter = Arc::clone(&counter);
@@ -107,7 +108,8 @@ async fn calls_go_to_the_backup_for_the_cool_down_then_back_to_the_primary() {
     let sig = usersig_of(&client);
     assert_eq!(client.current_base_url(), primary.base_url);
 
-    // The first attempt finds the primary closing connections; its retry goes to the backup.
+    // The first attempt gets no answer from the primary within the timeout; its retry goes to
+    // the backup.
     let answer = client.call(&probe()).await.unwrap();
     assert_eq!(answer.friend_num, 2, "answered by the backup");
     assert_eq!(client.current_base_url(), backup.base_url);
@@ -194,6 +196,53 @@ async fn proxy_credentials_in_base_urls_stay_out_of_logs_and_debug() {
     );
     // The URLs the client sends to keep their credentials.
     assert_eq!(client.base_url(), primary);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_kept_alive_connection_closed_by_the_server_is_retried_without_failing_over() {
+    // Answers the first request of each connection and keeps it alive, then closes it when
+    // the next request arrives on it: a stale pooled connection.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let primary = format!("http://{}", listener.local_addr().unwrap());
+    let answered = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&answered);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let counter = Arc::clone(&counter);
+            tokio::spawn(async move {
+                for request in 0.. {
+                    let mut seen = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    while !(seen.windows(4).any(|w| w == b"\r\n\r\n") && seen.ends_with(b"}")) {
+                        let n = socket.read(&mut buf).await.unwrap_or(0);
+                        if n == 0 {
+                            return;
+                        }
+                        seen.extend_from_slice(&buf[..n]);
+                    }
+                    if request > 0 {
+                        return;
+                    }
+                    let body = r#"{"ActionStatus":"OK","ErrorCode":0,"FriendNum":1}"#;
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                         content-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    let _ = socket.write_all(answer.as_bytes()).await;
+                }
+            });
+        }
+    });
+    let backup = server(2, true).await;
+    let client = client(&primary, &backup.base_url);
+    assert_eq!(client.call(&probe()).await.unwrap().friend_num, 1);
+    // Sent on the kept-alive connection, which the server closes; the retry opens a new one.
+    assert_eq!(client.call(&probe()).await.unwrap().friend_num, 1);
+    assert_eq!(answered.load(Ordering::SeqCst), 2);
+    assert_eq!(client.current_base_url(), primary);
+    assert_eq!(backup.answered.load(Ordering::SeqCst), 0);
 }
 
 #[tokio::test(start_paused = true)]

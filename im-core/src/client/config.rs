@@ -154,11 +154,12 @@ impl ClientBuilder {
     /// host; needed for failover from a [`ClientBuilder::base_url`]. Checked like a base URL by
     /// [`ClientBuilder::build`].
     ///
-    /// An attempt that fails at the connection level (refused, reset, DNS, TLS handshake, no
-    /// response within the timeout) moves the client and its clones to the backup for the
+    /// An attempt that cannot connect (refused, DNS, TLS handshake, connect timeout) or gets no
+    /// response within the timeout moves the client and its clones to the backup for the
     /// cool-down ([`ClientBuilder::failover_cool_down`]); the retry of that attempt already
-    /// goes there. HTTP and envelope errors are answers and move nothing. A connection failure
-    /// on the backup sends calls to the primary again.
+    /// goes there. HTTP and envelope errors are answers and move nothing, nor does a connection
+    /// reset or closed under a request (a stale keep-alive connection), which is retried. Such
+    /// a failure on the backup sends calls to the primary again.
     ///
     /// It does not turn failover back on: after [`ClientBuilder::failover`]`(false)`, before or
     /// after this, every call goes to the primary host.

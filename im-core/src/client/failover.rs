@@ -1,10 +1,12 @@
 //! Failover between a primary and a backup host.
 //!
 //! Every region has a backup host (`*.my-imcloud.com`, [`crate::Region::backup_host`]),
-//! documented for use when the primary cannot be reached. When an attempt on the primary fails
-//! at the connection level — refused, reset, DNS, TLS handshake, or no response within the
-//! timeout — calls go to the backup for a cool-down, then to the primary again. An HTTP status
-//! or an envelope error is an answer, not an unreachable host, and never moves calls.
+//! documented for use when the primary cannot be reached. When an attempt on the primary cannot
+//! connect — refused, DNS, TLS handshake, connect timeout — or gets no response within the
+//! timeout, calls go to the backup for a cool-down, then to the primary again. An HTTP status or
+//! an envelope error is an answer, not an unreachable host, and never moves calls; nor does a
+//! connection reset or closed under a request (typically a pooled keep-alive connection the
+//! server closed), which is retried on a new connection.
 //!
 //! The state is one atomic shared by the clones of a client: while on the primary, picking a host is
 //! one atomic load and no clock read.
@@ -173,7 +175,13 @@ impl<'a> AwaitingResponse<'a> {
         self.settled = true;
     }
 
-    /// The attempt failed before any response.
+    /// The attempt failed before any response, but not for want of a reachable host (a reset
+    /// on a reused connection): nothing moves.
+    pub(super) fn inconclusive(mut self) {
+        self.settled = true;
+    }
+
+    /// The attempt failed before any response: the host is unreachable.
     pub(super) fn unreachable(mut self, error: &dyn fmt::Display) {
         self.settled = true;
         self.hosts.unreachable(self.host, error);

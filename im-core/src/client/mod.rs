@@ -28,8 +28,8 @@ use crate::{Endpoint, Error, RetryPolicy, SecretKey};
 /// Cheap to clone (one `Arc`); clones share the connection pool, the cached admin UserSig, the
 /// rate limiters, the response-memory budget and the failover state. `Send + Sync`.
 ///
-/// When the primary host cannot be reached (connection refused or reset, DNS, TLS handshake,
-/// no response within the timeout), calls go to the region's backup host for a cool-down
+/// When the primary host cannot be reached (connection refused, DNS, TLS handshake, connect
+/// timeout, no response within the timeout), calls go to the region's backup host for a cool-down
 /// ([`ClientBuilder::failover_cool_down`]), then to the primary again; see
 /// [`ClientBuilder::backup_base_url`].
 ///
