@@ -31,7 +31,7 @@ fn probe() -> Probe {
     }
 }
 
-/// A loopback HTTP server answering `{"FriendNum": id}` while `healthy`, and closing each
+/// A loopback HTTP server answering `{"FriendNum": id}` while `healthy`, and holding each
 /// connection unanswered otherwise. Counts the requests it answered.
 struct Server {
     base_url: String,
@@ -46,11 +46,12 @@ async fn server(id: u64, healthy: bool) -> Server {
     let answered = Arc::new(AtomicUsize::new(0));
     let (is_healthy, counter) = (Arc::clone(&healthy), Arc::clone(&answered));
     tokio::spawn(async move {
+        let mut held = Vec::new();
         loop {
             let (mut socket, _) = listener.accept().await.unwrap();
             if !is_healthy.load(Ordering::SeqCst) {
-                // Closed with the request unread: the client sees a reset or an early close.
-                drop(socket);
+                // Never answered: the client's attempt times out.
+                held.push(socket);
                 continue;
             }
             let counter = Arc::clone(&counter);
@@ -100,15 +101,15 @@ fn client(primary: &str, backup: &str) -> Client {
 
 #[tokio::test(start_paused = true)]
 async fn calls_go_to_the_backup_for_the_cool_down_then_back_to_the_primary() {
-    let capture = Arc::new(Capture::default());
-    let _guard = tracing::dispatcher::set_default(&tracing::Dispatch::from(Arc::clone(&capture)));
+    let (capture, _guard) = capture();
     let primary = server(1, false).await;
     let backup = server(2, true).await;
     let client = client(&primary.base_url, &backup.base_url);
     let sig = usersig_of(&client);
     assert_eq!(client.current_base_url(), primary.base_url);
 
-    // The first attempt finds the primary closing connections; its retry goes to the backup.
+    // The first attempt gets no answer from the primary within the timeout; its retry goes to
+    // the backup.
     let answer = client.call(&probe()).await.unwrap();
     assert_eq!(answer.friend_num, 2, "answered by the backup");
     assert_eq!(client.current_base_url(), backup.base_url);
@@ -155,6 +156,93 @@ async fn a_closed_port_fails_over_at_once() {
     let client = client(&closed_url, &backup.base_url);
     assert_eq!(client.call(&probe()).await.unwrap().friend_num, 2);
     assert_eq!(client.current_base_url(), backup.base_url);
+}
+
+#[tokio::test(start_paused = true)]
+async fn proxy_credentials_in_base_urls_stay_out_of_logs_and_debug() {
+    const PASSWORD: &str = "pr0xy-pass";
+    let (capture, _guard) = capture();
+    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let primary = format!(
+        "http://proxyuser:{PASSWORD}@{}",
+        closed.local_addr().unwrap()
+    );
+    drop(closed);
+    let backup = server(2, true).await;
+    let backup_url = backup
+        .base_url
+        .replace("http://", &format!("http://backupuser:{PASSWORD}@"));
+    let client = client(&primary, &backup_url);
+    let debug = format!("{client:?}");
+    assert!(!debug.contains(PASSWORD), "{debug}");
+    assert!(debug.contains("<redacted>@127.0.0.1"), "{debug}");
+
+    // The refused primary sends calls to the backup (a warning), and the end of the
+    // cool-down brings them back (a notice), each naming both hosts.
+    assert_eq!(client.call(&probe()).await.unwrap().friend_num, 2);
+    tokio::time::advance(Duration::from_secs(60)).await;
+    assert_eq!(client.call(&probe()).await.unwrap().friend_num, 2);
+
+    let lines = capture.lines.lock().unwrap().join("\n");
+    assert!(
+        lines.contains("primary host unreachable: calls go to the backup host"),
+        "{lines}"
+    );
+    assert!(lines.contains("failover cool-down over"), "{lines}");
+    assert!(lines.contains("<redacted>@127.0.0.1"), "{lines}");
+    assert!(
+        !lines.contains(PASSWORD),
+        "a proxy password leaked: {lines}"
+    );
+    // The URLs the client sends to keep their credentials.
+    assert_eq!(client.base_url(), primary);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_kept_alive_connection_closed_by_the_server_is_retried_without_failing_over() {
+    // Answers the first request of each connection and keeps it alive, then closes it when
+    // the next request arrives on it: a stale pooled connection.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let primary = format!("http://{}", listener.local_addr().unwrap());
+    let answered = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&answered);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let counter = Arc::clone(&counter);
+            tokio::spawn(async move {
+                for request in 0.. {
+                    let mut seen = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    while !(seen.windows(4).any(|w| w == b"\r\n\r\n") && seen.ends_with(b"}")) {
+                        let n = socket.read(&mut buf).await.unwrap_or(0);
+                        if n == 0 {
+                            return;
+                        }
+                        seen.extend_from_slice(&buf[..n]);
+                    }
+                    if request > 0 {
+                        return;
+                    }
+                    let body = r#"{"ActionStatus":"OK","ErrorCode":0,"FriendNum":1}"#;
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                         content-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    let _ = socket.write_all(answer.as_bytes()).await;
+                }
+            });
+        }
+    });
+    let backup = server(2, true).await;
+    let client = client(&primary, &backup.base_url);
+    assert_eq!(client.call(&probe()).await.unwrap().friend_num, 1);
+    // Sent on the kept-alive connection, which the server closes; the retry opens a new one.
+    assert_eq!(client.call(&probe()).await.unwrap().friend_num, 1);
+    assert_eq!(answered.load(Ordering::SeqCst), 2);
+    assert_eq!(client.current_base_url(), primary);
+    assert_eq!(backup.answered.load(Ordering::SeqCst), 0);
 }
 
 #[tokio::test(start_paused = true)]
@@ -227,6 +315,32 @@ fn usersig_of(client: &Client) -> String {
         .and_then(|rest| rest.split('&').next())
         .unwrap()
         .to_owned()
+}
+
+/// A capture of this thread's tracing events, and what keeps it installed. Tests that capture
+/// run one at a time: a scoped dispatcher set or dropped on one thread while another thread's
+/// events are being registered can leave a callsite's cached interest stale.
+fn capture() -> (Arc<Capture>, Installed) {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let capture = Arc::new(Capture::default());
+    let installed =
+        tracing::dispatcher::set_default(&tracing::Dispatch::from(Arc::clone(&capture)));
+    (
+        capture,
+        Installed {
+            _dispatcher: installed,
+            _turn: turn,
+        },
+    )
+}
+
+/// Fields drop in order: the dispatcher first, then the turn.
+struct Installed {
+    _dispatcher: tracing::dispatcher::DefaultGuard,
+    _turn: std::sync::MutexGuard<'static, ()>,
 }
 
 /// Records every tracing event's fields as text.

@@ -98,6 +98,17 @@ fn follow_get_matches_the_documented_sample() {
 }
 
 #[test]
+fn a_page_without_follow_item_decodes_as_empty() {
+    let page: FollowGetResponse = envelope::decode(
+        200,
+        br#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","NextCursor":""}"#,
+    )
+    .unwrap();
+    assert!(page.follow_item.is_empty());
+    assert!(page.is_last());
+}
+
+#[test]
 fn follow_get_checks_want_num_and_follow_type() {
     for want in [0, 1001] {
         let err = FollowGet::new("a", FollowType::Fans)

@@ -17,6 +17,9 @@ pub(super) struct Auth {
     ttl: u64,
     clock: Arc<dyn Clock>,
     cached: RwLock<Option<CachedAuth>>,
+    /// Makes [`Auth::query`] fail with this error, to test what a call does when signing fails.
+    #[cfg(test)]
+    refuse_signing: std::sync::Mutex<Option<fn() -> Error>>,
 }
 
 /// The signed part of the query string, reused until `renew_at`.
@@ -40,6 +43,8 @@ impl Auth {
             ttl,
             clock,
             cached: RwLock::new(None),
+            #[cfg(test)]
+            refuse_signing: std::sync::Mutex::new(None),
         }
     }
 
@@ -53,6 +58,14 @@ impl Auth {
 
     /// `sdkappid=..&identifier=..&usersig=..`, signed once and reused until it nears expiry.
     pub(super) fn query(&self) -> Result<Arc<str>, Error> {
+        #[cfg(test)]
+        if let Some(error) = *self
+            .refuse_signing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+        {
+            return Err(error());
+        }
         let now = self.clock.unix_now();
         {
             let cached = self.cached.read().unwrap_or_else(PoisonError::into_inner);
@@ -94,6 +107,15 @@ impl Auth {
             .unwrap_or_else(PoisonError::into_inner)
             .as_ref()
             .map_or_else(|| Arc::clone(used), |auth| Arc::clone(&auth.query))
+    }
+
+    /// Makes every later [`Auth::query`] fail with `error()`.
+    #[cfg(test)]
+    pub(super) fn refuse_signing(&self, error: fn() -> Error) {
+        *self
+            .refuse_signing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(error);
     }
 
     /// Forgets the cached UserSig, so the next call signs a new one.

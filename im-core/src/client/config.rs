@@ -41,7 +41,8 @@ pub struct ClientBuilder {
     clock: Arc<dyn Clock>,
     rate_limit: RateLimit,
     retry: RetryPolicy,
-    failover: bool,
+    /// `None` until [`ClientBuilder::failover`] is called: failover is on then.
+    failover: Option<bool>,
     backup_base_url: Option<String>,
     failover_cool_down: Duration,
     allow_insecure_http: bool,
@@ -64,7 +65,7 @@ impl ClientBuilder {
             clock: Arc::new(SystemClock),
             rate_limit: RateLimit::Documented,
             retry: RetryPolicy::default(),
-            failover: true,
+            failover: None,
             backup_base_url: None,
             failover_cool_down: DEFAULT_FAILOVER_COOL_DOWN,
             allow_insecure_http: false,
@@ -153,14 +154,17 @@ impl ClientBuilder {
     /// host; needed for failover from a [`ClientBuilder::base_url`]. Checked like a base URL by
     /// [`ClientBuilder::build`].
     ///
-    /// An attempt that fails at the connection level (refused, reset, DNS, TLS handshake, no
-    /// response within the timeout) moves the client and its clones to the backup for the
+    /// An attempt that cannot connect (refused, DNS, TLS handshake, connect timeout) or gets no
+    /// response within the timeout moves the client and its clones to the backup for the
     /// cool-down ([`ClientBuilder::failover_cool_down`]); the retry of that attempt already
-    /// goes there. HTTP and envelope errors are answers and move nothing. A connection failure
-    /// on the backup sends calls to the primary again.
+    /// goes there. HTTP and envelope errors are answers and move nothing, nor does a connection
+    /// reset or closed under a request (a stale keep-alive connection), which is retried. Such
+    /// a failure on the backup sends calls to the primary again.
+    ///
+    /// It does not turn failover back on: after [`ClientBuilder::failover`]`(false)`, before or
+    /// after this, every call goes to the primary host.
     pub fn backup_base_url(mut self, base_url: impl Into<String>) -> Self {
         self.backup_base_url = Some(base_url.into());
-        self.failover = true;
         self
     }
 
@@ -172,11 +176,12 @@ impl ClientBuilder {
         self
     }
 
-    /// Turns failover on (the default for a region, and after
-    /// [`ClientBuilder::backup_base_url`]) or off: with `false`, every call goes to the primary
-    /// host.
+    /// Turns failover on (the default) or off: with `false`, every call goes to the primary
+    /// host, whether [`ClientBuilder::backup_base_url`] is called before or after this. With
+    /// `true`, a region fails over to its other host and a [`ClientBuilder::base_url`] to the
+    /// [`ClientBuilder::backup_base_url`], if one is given.
     pub fn failover(mut self, enabled: bool) -> Self {
-        self.failover = enabled;
+        self.failover = Some(enabled);
         self
     }
 
@@ -283,7 +288,7 @@ impl ClientBuilder {
             Some(url) => Some(checked_base_url(&url, self.allow_insecure_http)?),
             None => region_backup,
         }
-        .filter(|_| self.failover);
+        .filter(|_| self.failover.unwrap_or(true));
         Ok(Client {
             inner: Arc::new(Inner {
                 transport: Transport::new(
@@ -370,7 +375,7 @@ fn checked_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Erro
 
 /// `url` as given, but with any `user:password@` before its host replaced by `<redacted>@`:
 /// a base URL may carry a proxy's credentials, and error text ends up in logs.
-fn without_userinfo(url: &str) -> String {
+pub(super) fn without_userinfo(url: &str) -> String {
     let authority_start = url.find("://").map_or(0, |i| i + 3);
     let rest = &url[authority_start..];
     let at = if url::Url::parse(url).is_ok() {
@@ -616,6 +621,33 @@ mod tests {
         );
         assert_eq!(
             backup_of(builder().region(Region::Tokyo).failover(false)),
+            None
+        );
+        // An explicit `failover(false)` wins over a backup URL given before or after it.
+        for failover_last in [false, true] {
+            let mut builder = builder().base_url("http://127.0.0.1:1");
+            if failover_last {
+                builder = builder
+                    .backup_base_url("http://127.0.0.1:2")
+                    .failover(false);
+            } else {
+                builder = builder
+                    .failover(false)
+                    .backup_base_url("http://127.0.0.1:2");
+            }
+            assert_eq!(
+                backup_of(builder),
+                None,
+                "failover(false) last: {failover_last}"
+            );
+        }
+        assert_eq!(
+            backup_of(
+                builder()
+                    .failover(false)
+                    .region(Region::Tokyo)
+                    .backup_base_url("https://backup.example.com")
+            ),
             None
         );
         // A custom base URL has no backup unless one is given.

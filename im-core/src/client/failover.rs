@@ -1,10 +1,12 @@
 //! Failover between a primary and a backup host.
 //!
 //! Every region has a backup host (`*.my-imcloud.com`, [`crate::Region::backup_host`]),
-//! documented for use when the primary cannot be reached. When an attempt on the primary fails
-//! at the connection level — refused, reset, DNS, TLS handshake, or no response within the
-//! timeout — calls go to the backup for a cool-down, then to the primary again. An HTTP status
-//! or an envelope error is an answer, not an unreachable host, and never moves calls.
+//! documented for use when the primary cannot be reached. When an attempt on the primary cannot
+//! connect — refused, DNS, TLS handshake, connect timeout — or gets no response within the
+//! timeout, calls go to the backup for a cool-down, then to the primary again. An HTTP status or
+//! an envelope error is an answer, not an unreachable host, and never moves calls; nor does a
+//! connection reset or closed under a request (typically a pooled keep-alive connection the
+//! server closed), which is retried on a new connection.
 //!
 //! The state is one atomic shared by the clones of a client: while on the primary, picking a host is
 //! one atomic load and no clock read.
@@ -14,6 +16,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::time::Instant;
+
+use super::config::without_userinfo;
 
 /// How long calls stay on the backup host after the primary failed, unless configured with
 /// [`crate::ClientBuilder::failover_cool_down`].
@@ -34,6 +38,10 @@ pub(super) enum Host {
 pub(super) struct Hosts {
     primary: String,
     backup: Option<String>,
+    /// `primary` and `backup` without any `user:password@` (a proxy's credentials): the forms
+    /// log lines and Debug output show.
+    primary_shown: String,
+    backup_shown: Option<String>,
     cool_down: Duration,
     /// The origin of `back_at`; tokio's clock, so tests can pause and advance it.
     epoch: Instant,
@@ -45,6 +53,8 @@ pub(super) struct Hosts {
 impl Hosts {
     pub(super) fn new(primary: String, backup: Option<String>, cool_down: Duration) -> Self {
         Self {
+            primary_shown: without_userinfo(&primary),
+            backup_shown: backup.as_deref().map(without_userinfo),
             primary,
             backup,
             cool_down,
@@ -59,6 +69,16 @@ impl Hosts {
 
     pub(super) fn backup(&self) -> Option<&str> {
         self.backup.as_deref()
+    }
+
+    /// The primary base URL with any userinfo redacted.
+    pub(super) fn primary_shown(&self) -> &str {
+        &self.primary_shown
+    }
+
+    /// The backup base URL with any userinfo redacted.
+    pub(super) fn backup_shown(&self) -> Option<&str> {
+        self.backup_shown.as_deref()
     }
 
     /// The host the next attempt goes to, and its base URL.
@@ -77,7 +97,7 @@ impl Hosts {
             .is_ok()
         {
             tracing::info!(
-                primary = %self.primary,
+                primary = %self.primary_shown,
                 "failover cool-down over: calls go to the primary host again"
             );
         }
@@ -88,7 +108,7 @@ impl Hosts {
     /// backup for the cool-down (starting it again if they are there already); a failed backup
     /// sends them back to the primary at once, since neither is known to be better then.
     pub(super) fn unreachable(&self, host: Host, error: &dyn fmt::Display) {
-        let Some(backup) = self.backup.as_deref() else {
+        let Some(backup) = self.backup_shown.as_deref() else {
             return;
         };
         match host {
@@ -96,7 +116,7 @@ impl Hosts {
                 let back_at = self.now().saturating_add(nanos(self.cool_down));
                 if self.back_at.swap(back_at, Ordering::AcqRel) == 0 {
                     tracing::warn!(
-                        primary = %self.primary,
+                        primary = %self.primary_shown,
                         backup,
                         cool_down_s = self.cool_down.as_secs(),
                         %error,
@@ -107,7 +127,7 @@ impl Hosts {
             Host::Backup => {
                 if self.back_at.swap(0, Ordering::AcqRel) != 0 {
                     tracing::warn!(
-                        primary = %self.primary,
+                        primary = %self.primary_shown,
                         backup,
                         %error,
                         "backup host unreachable: calls go to the primary host again"
@@ -155,7 +175,13 @@ impl<'a> AwaitingResponse<'a> {
         self.settled = true;
     }
 
-    /// The attempt failed before any response.
+    /// The attempt failed before any response, but not for want of a reachable host (a reset
+    /// on a reused connection): nothing moves.
+    pub(super) fn inconclusive(mut self) {
+        self.settled = true;
+    }
+
+    /// The attempt failed before any response: the host is unreachable.
     pub(super) fn unreachable(mut self, error: &dyn fmt::Display) {
         self.settled = true;
         self.hosts.unreachable(self.host, error);

@@ -28,8 +28,8 @@ use crate::{Endpoint, Error, RetryPolicy, SecretKey};
 /// Cheap to clone (one `Arc`); clones share the connection pool, the cached admin UserSig, the
 /// rate limiters, the response-memory budget and the failover state. `Send + Sync`.
 ///
-/// When the primary host cannot be reached (connection refused or reset, DNS, TLS handshake,
-/// no response within the timeout), calls go to the region's backup host for a cool-down
+/// When the primary host cannot be reached (connection refused, DNS, TLS handshake, connect
+/// timeout, no response within the timeout), calls go to the region's backup host for a cool-down
 /// ([`ClientBuilder::failover_cool_down`]), then to the primary again; see
 /// [`ClientBuilder::backup_base_url`].
 ///
@@ -107,8 +107,12 @@ impl CallOptions {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.base_url())
-            .field("backup_base_url", &self.backup_base_url())
+            // A base URL may carry a proxy's `user:password@`.
+            .field("base_url", &self.inner.transport.hosts().primary_shown())
+            .field(
+                "backup_base_url",
+                &self.inner.transport.hosts().backup_shown(),
+            )
             .field("sdkappid", &self.inner.auth.sdkappid())
             .field("admin", &self.inner.auth.admin())
             .field("secret_key", &"<redacted>")
@@ -156,7 +160,8 @@ impl Client {
         pipeline::call(self, request, options).await
     }
 
-    /// The primary base URL, e.g. `https://console.tim.qq.com`.
+    /// The primary base URL, e.g. `https://console.tim.qq.com`, as configured: with any
+    /// `user:password@` it was given (Debug output and log lines show it redacted).
     pub fn base_url(&self) -> &str {
         self.inner.transport.hosts().primary()
     }

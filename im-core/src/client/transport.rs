@@ -87,13 +87,19 @@ impl Transport {
                 awaiting.answered();
                 response
             }
-            // A request that could not be built is no fault of the host; every other failure
-            // before a response head is the connection's: refused, reset, DNS, TLS, timeout.
-            Err(err) if err.is_builder() => return Err(transport(err)),
-            Err(err) => {
+            // Only a host that cannot be reached moves calls: no connection (refused, DNS, TLS
+            // handshake, connect timeout) or no response within the timeout. A connection reset
+            // or closed under a request is often a pooled keep-alive connection the server
+            // closed as it was reused; the retry on a new connection settles it, without a
+            // cool-down on the backup. A request that could not be built is no fault of the host.
+            Err(err) if err.is_connect() || err.is_timeout() => {
                 let err = transport(err);
                 awaiting.unreachable(&err);
                 return Err(err);
+            }
+            Err(err) => {
+                awaiting.inconclusive();
+                return Err(transport(err));
             }
         };
         let status = response.status().as_u16();
