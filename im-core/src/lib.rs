@@ -6,8 +6,19 @@
 //! - [`usersig`]: TLSSigAPIv2 UserSig generation and verification.
 //! - [`Region`], [`ErrorCode`], [`Error`], [`ResultItem`] and the response [`envelope`].
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), tencent_im_core::Error> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # // The embedded emulator stands in for the app: `from_env` reads what it would read.
+//! # let emulator = tencent_im_emulator::Emulator::builder().start().await?;
+//! # std::env::set_var("IM_SDKAPPID", emulator.sdkappid().to_string());
+//! # std::env::set_var("IM_SECRET_KEY", tencent_im_emulator::DEFAULT_SECRET_KEY);
+//! # std::env::set_var("IM_ADMIN", emulator.admin());
+//! # std::env::set_var("IM_BASE_URL", emulator.base_url());
+//! # std::env::remove_var("IM_RATE_REDIS_URL");
+//! # #[tencent_im_core::im_api(path = "v4/im_open_login_svc/account_import", rate = 100, response = tencent_im_core::Empty)]
+//! # struct AccountImport { user_id: String }
+//! # emulator.client()?.call(&AccountImport { user_id: "alice".into() }).await?;
 //! use tencent_im_core::{im_api, Client};
 //!
 //! #[im_api(path = "v4/sns/friend_delete_all", rate = 200, response = tencent_im_core::Empty)]
