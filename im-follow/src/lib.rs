@@ -1,8 +1,12 @@
 //! The follow / fans calls (`v4/follow/*`) of the Tencent Cloud Chat REST API. They need a Pro,
 //! Pro-plus or Enterprise edition with following enabled in the console.
 //!
-//! ```no_run
-//! # async fn demo(client: tencent_im_core::Client) -> Result<(), tencent_im_core::Error> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let emulator = tencent_im_emulator::Emulator::builder().start().await?;
+//! # let client = emulator.client()?;
+//! # client.call(&tencent_im_accounts::MultiaccountImport::new(["alice", "bob", "carol"])).await?;
 //! use tencent_im_follow::{FollowAdd, FollowCheck, FollowDelete, FollowGet, FollowGetInfo, FollowType};
 //!
 //! client.call(&FollowAdd::new("alice", ["bob", "carol"])).await?;

@@ -8,8 +8,12 @@
 //! strings. Writes are checked before they are sent (see [`limits`]); fields this SDK does not
 //! know decode into [`ProfileItem::Raw`] instead of failing the answer.
 //!
-//! ```no_run
-//! # async fn demo(client: tencent_im_core::Client) -> Result<(), tencent_im_core::Error> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let emulator = tencent_im_emulator::Emulator::builder().start().await?;
+//! # let client = emulator.client()?;
+//! # client.call(&tencent_im_accounts::MultiaccountImport::new(["alice", "bob", "carol"])).await?;
 //! use tencent_im_profile::{AllowType, PortraitGet, PortraitSet, ProfileItem, ProfileTag};
 //!
 //! client

@@ -11,8 +11,17 @@
 //! | `webhooks` | [`webhooks`] | receiving Tencent's callbacks: verification, typed events, an axum router |
 //! | `emulator` | [`emulator`] | a local, in-memory server of all of it |
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), tencent_im::Error> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # // The embedded emulator stands in for the app: `from_env` reads what it would read.
+//! # let emulator = tencent_im_emulator::Emulator::builder().start().await?;
+//! # std::env::set_var("IM_SDKAPPID", emulator.sdkappid().to_string());
+//! # std::env::set_var("IM_SECRET_KEY", tencent_im_emulator::DEFAULT_SECRET_KEY);
+//! # std::env::set_var("IM_ADMIN", emulator.admin());
+//! # std::env::set_var("IM_BASE_URL", emulator.base_url());
+//! # std::env::remove_var("IM_RATE_REDIS_URL");
+//! # emulator.client()?.call(&tencent_im_accounts::MultiaccountImport::new(["alice"])).await?;
 //! use tencent_im::friends::FriendGet;
 //! use tencent_im::Client;
 //!
