@@ -353,6 +353,9 @@ fn checked_base_url(url: &str, allow_insecure_http: bool) -> Result<String, Erro
         Some("the scheme must be http or https")
     } else if parsed.query().is_some() {
         Some("it must not have a query")
+    } else if parsed.fragment().is_some() {
+        // The call's path and signed query would land in the fragment, which is never sent.
+        Some("it must not have a fragment (#...)")
     } else if parsed.host().is_none() {
         Some("it has no host")
     } else if parsed.scheme() == "http" && !allow_insecure_http && !super::is_loopback(url) {
@@ -687,14 +690,17 @@ mod tests {
             refused(Client::builder(1, "", "admin")),
             Error::EmptySecretKey
         ));
-        for url in ["not a url", "ftp://host", "http://host/?q=1"] {
-            assert!(
-                matches!(
-                    refused(builder().base_url(url)),
-                    Error::InvalidBaseUrl { .. }
-                ),
-                "{url}"
-            );
+        for (url, reason) in [
+            ("not a url", "relative URL"),
+            ("ftp://host", "scheme"),
+            ("https://host/?q=1", "query"),
+            // The path and the signed query would go into the fragment, which is never sent.
+            ("https://host/#frag", "fragment"),
+            ("http://127.0.0.1:9/#frag", "fragment"),
+        ] {
+            let err = refused(builder().base_url(url));
+            assert!(matches!(err, Error::InvalidBaseUrl { .. }), "{url}: {err}");
+            assert!(err.to_string().contains(reason), "{url}: {err}");
         }
         assert!(matches!(
             refused(builder().usersig_ttl(Duration::from_secs(1))),
