@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use tencent_im_core::{check, ErrorCode, FieldPath, ResultItem};
 use tencent_im_friends::limits::{self, MAX_FRIENDS, MAX_REMARK_BYTES};
-use tencent_im_friends::{AddType, ForceAddFlag, FriendAdd, ItemResults};
+use tencent_im_friends::{ForceAddFlag, FriendAdd, ItemResults};
 use tencent_im_webhooks::{
     PrevAnswer, PrevFriendAdd, PrevFriendAddItem, PrevFriendResponse, ResponseAction,
 };
@@ -83,14 +83,10 @@ impl World {
             })
             .collect();
         let mut event = PrevFriendAdd::new(&req.from_account, &req.from_account, items);
-        let add_type = req.add_type.unwrap_or_default();
-        event.add_type = Some(
-            match add_type {
-                AddType::Both => "Add_Type_Both",
-                AddType::Single => "Add_Type_Single",
-            }
-            .to_owned(),
-        );
+        // The wire name from the type's own serde name, written once in im-friends.
+        event.add_type = serde_json::to_value(req.add_type.unwrap_or_default())
+            .ok()
+            .and_then(|name| name.as_str().map(str::to_owned));
         event.force_add_flags = Some(i64::from(req.force_add_flags == Some(ForceAddFlag::Force)));
         event.event_time = Some(now_ms);
         Ok(event)
