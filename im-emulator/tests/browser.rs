@@ -191,6 +191,25 @@ async fn text(browser: &Client, css: &str) -> String {
     panic!("{css} kept being replaced");
 }
 
+/// Clicks a link or a form's button and returns once the answer has replaced the page:
+/// WebDriver's click returns before the next page is there, and the old page's elements (the
+/// same ids, other contents) would be read instead. Bounded: a page that never comes fails.
+async fn click_through(browser: &Client, target: Locator<'_>) {
+    let old = browser.find(Locator::Css("html")).await.unwrap();
+    browser.find(target).await.unwrap().click().await.unwrap();
+    for _ in 0..400 {
+        match old.tag_name().await {
+            Err(fantoccini::error::CmdError::Standard(err))
+                if err.error == fantoccini::error::ErrorStatus::StaleElementReference =>
+            {
+                return;
+            }
+            _ => tokio::time::sleep(Duration::from_millis(25)).await,
+        }
+    }
+    panic!("the click on {target:?} did not lead to another page");
+}
+
 async fn shoot(browser: &Client, name: &str) {
     let png = browser.screenshot().await.unwrap();
     std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
@@ -223,13 +242,17 @@ async fn set_faults(browser: &Client, emulator: &RunningEmulator, spec: &str) {
     let input = browser.find(Locator::Id("faults")).await.unwrap();
     input.clear().await.unwrap();
     input.send_keys(spec).await.unwrap();
-    browser
-        .find(Locator::Id("set-faults"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_through(browser, Locator::Id("set-faults")).await;
+    // The click returns before the form's answer has loaded: wait (bounded) until the running
+    // emulator has the plan and the page shown is the answer, not the form it came from.
+    let shown = if spec.is_empty() { "none" } else { spec };
+    for _ in 0..200 {
+        if emulator.faults().to_string() == spec && text(browser, "#fault-plan").await == shown {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the fault plan {spec:?} never took effect on the page");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -258,13 +281,7 @@ async fn the_page_in_a_real_browser() {
         "{list}"
     );
     shoot(&browser, "accounts").await;
-    browser
-        .find(Locator::LinkText("alice"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_through(&browser, Locator::LinkText("alice")).await;
     assert_eq!(text(&browser, "#friend-count").await, "2");
     let friends = text(&browser, "#entries").await;
     assert!(
@@ -272,21 +289,9 @@ async fn the_page_in_a_real_browser() {
         "{friends}"
     );
     shoot(&browser, "account").await;
-    browser
-        .find(Locator::LinkText("Mutual follows"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_through(&browser, Locator::LinkText("Mutual follows")).await;
     assert!(text(&browser, "#entries").await.contains("bob"));
-    browser
-        .find(Locator::LinkText("Blocklist"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_through(&browser, Locator::LinkText("Blocklist")).await;
     assert!(text(&browser, "#entries").await.contains("mallory"));
 
     // 3000 friends, a page at a time.
@@ -296,13 +301,7 @@ async fn the_page_in_a_real_browser() {
         .await
         .unwrap();
     assert_eq!(rows.len(), 100);
-    browser
-        .find(Locator::Css("a[rel=next]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_through(&browser, Locator::Css("a[rel=next]")).await;
     let page_two = text(&browser, "#entries").await;
     assert!(page_two.contains("member0100") && !page_two.contains("member0099"));
 
@@ -323,13 +322,7 @@ async fn the_page_in_a_real_browser() {
         "{log}"
     );
     shoot(&browser, "requests").await;
-    browser
-        .find(Locator::Css("#requests tbody tr a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_through(&browser, Locator::Css("#requests tbody tr a")).await;
     assert_eq!(text(&browser, "#fault").await, "code:30006");
     assert!(text(&browser, "#body")
         .await
@@ -351,20 +344,8 @@ async fn the_page_in_a_real_browser() {
     let exported = Snapshot::from_json(&exported).unwrap();
     assert_eq!(exported, emulator.export_state());
     shoot(&browser, "state").await;
-    browser
-        .find(Locator::Id("reset"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Id("confirm-reset"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_through(&browser, Locator::Id("reset")).await;
+    click_through(&browser, Locator::Id("confirm-reset")).await;
     assert_eq!(text(&browser, "#account-total").await, "0");
     assert!(emulator.export_state().accounts.is_empty());
     let file = downloads.join("emulator-state.json");
@@ -375,13 +356,7 @@ async fn the_page_in_a_real_browser() {
         .send_keys(file.to_str().unwrap())
         .await
         .unwrap();
-    browser
-        .find(Locator::Id("import"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_through(&browser, Locator::Id("import")).await;
     assert_eq!(text(&browser, "#flash").await, "The state is imported.");
     assert_eq!(emulator.export_state(), exported);
 
@@ -401,13 +376,7 @@ async fn the_page_in_a_real_browser() {
         .send_keys(hostile_file.to_str().unwrap())
         .await
         .unwrap();
-    browser
-        .find(Locator::Id("import"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_through(&browser, Locator::Id("import")).await;
     assert!(emulator.has_account(HOSTILE));
     browser
         .goto(&format!("{ui}accounts?q=script"))
@@ -422,7 +391,7 @@ async fn the_page_in_a_real_browser() {
     assert!(text(&browser, "#accounts")
         .await
         .contains("<img src=x onerror=alert(2)>"));
-    link.click().await.unwrap();
+    click_through(&browser, Locator::LinkText(HOSTILE)).await;
     assert!(!alert_open(&browser).await, "a script ran");
     assert!(browser.title().await.unwrap().contains(HOSTILE));
 
@@ -486,13 +455,7 @@ async fn webhooks_and_requests(browser: &Client, downloads: &Path) {
     assert_eq!(status.delivered, 1, "{status:?}");
 
     browser.goto(&ui).await.unwrap();
-    browser
-        .find(Locator::LinkText("Webhooks"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_through(browser, Locator::LinkText("Webhooks")).await;
     assert_eq!(browser.title().await.unwrap(), "Webhooks · IM emulator");
     assert!(!alert_open(browser).await, "a script ran");
     assert_eq!(text(browser, "#delivered").await, "1");
