@@ -2,78 +2,13 @@
 //! error after a bounded number of requests.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures::TryStreamExt;
+use im_testkit::serve_json;
 use serde_json::{json, Value};
 use tencent_im_core::{Client, Error, PagingError, RateLimit, RetryPolicy};
 use tencent_im_friends::paging;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-
-/// Requests after which the server stops answering, so that a looping client ends anyway.
-const MAX_REQUESTS: usize = 2000;
-
-/// Answers every request with `reply(request body)` as a 200 JSON answer, up to
-/// [`MAX_REQUESTS`]. Returns the base URL and the number of requests answered.
-async fn serve(
-    reply: impl Fn(&Value) -> Value + Send + Sync + 'static,
-) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let served = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&served);
-    let reply = Arc::new(reply);
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let counter = Arc::clone(&counter);
-            let reply = Arc::clone(&reply);
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 16 * 1024];
-                let mut seen = Vec::new();
-                loop {
-                    let (head_end, len) = loop {
-                        if let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
-                            let head = String::from_utf8_lossy(&seen[..end]).to_lowercase();
-                            let len = head
-                                .lines()
-                                .find_map(|l| l.strip_prefix("content-length:"))
-                                .and_then(|v| v.trim().parse::<usize>().ok())
-                                .unwrap_or(0);
-                            if seen.len() >= end + 4 + len {
-                                break (end, len);
-                            }
-                        }
-                        let n = socket.read(&mut buf).await.unwrap_or(0);
-                        if n == 0 {
-                            return;
-                        }
-                        seen.extend_from_slice(&buf[..n]);
-                    };
-                    let request: Value =
-                        serde_json::from_slice(&seen[head_end + 4..head_end + 4 + len]).unwrap();
-                    seen.drain(..head_end + 4 + len);
-                    if counter.fetch_add(1, Ordering::SeqCst) >= MAX_REQUESTS {
-                        return;
-                    }
-                    let mut body = reply(&request);
-                    body["ActionStatus"] = json!("OK");
-                    body["ErrorCode"] = json!(0);
-                    let body = body.to_string();
-                    let answer = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-                        body.len()
-                    );
-                    if socket.write_all(answer.as_bytes()).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (base, served)
-}
 
 fn client(base: &str) -> Client {
     Client::builder(1400000000, "paging-test-key", "administrator")
@@ -109,7 +44,7 @@ type Stopped = (&'static str, PagingError, usize);
 
 /// Lists alice's friends from a server answering `reply`, expecting the listing to be stopped.
 async fn friends_stopped(reply: impl Fn(&Value) -> Value + Send + Sync + 'static) -> Stopped {
-    let (base, served) = serve(reply).await;
+    let (base, served) = serve_json(reply).await;
     let err = collect(paging::friends(&client(&base), "alice"))
         .await
         .unwrap_err();
@@ -122,7 +57,7 @@ async fn blocklist_stopped(
     page_size: u64,
     reply: impl Fn(&Value) -> Value + Send + Sync + 'static,
 ) -> Stopped {
-    let (base, served) = serve(reply).await;
+    let (base, served) = serve_json(reply).await;
     let err = collect(paging::blocklist(&client(&base), "alice", page_size))
         .await
         .unwrap_err();
@@ -202,7 +137,7 @@ async fn friends_stop_when_more_arrive_than_friend_num() {
 
 #[tokio::test]
 async fn honest_pages_are_all_read() {
-    let (base, served) = serve(|request| {
+    let (base, served) = serve_json(|request| {
         let start = start_index(request);
         let done = start + 2 >= 5;
         json!({
