@@ -482,6 +482,7 @@ mod tests {
             "{err:?}"
         );
         assert!(err.to_string().contains("without --resume"), "{err}");
+        assert!(!err.to_string().contains("  "), "one line of prose: {err}");
         // Starting afresh is possible, and so is resuming a log that was never written.
         Checkpoint::open_for(&path, false, &input, Shard::ALL).unwrap();
         std::fs::remove_file(&path).unwrap();

@@ -86,7 +86,10 @@ pub enum Error {
     /// one written by an earlier im-bulk, whose done records also counted the lines that
     /// failed. Resuming from it would skip those lines and report them as done.
     #[error(
-        "the checkpoint log {} has no shard and input header: it was written by an earlier          im-bulk, which recorded failed lines as done; finish that run with the im-bulk that          started it, or start afresh without --resume (relations already imported are then          reported as present)",
+        "the checkpoint log {} has no shard and input header: it was written by an earlier \
+         im-bulk, which recorded failed lines as done; finish that run with the im-bulk that \
+         started it, or start afresh without --resume (relations already imported are then \
+         reported as present)",
         path.display()
     )]
     CheckpointWithoutHeader {

@@ -150,7 +150,7 @@ pub enum Error {
     /// The base URL is not an `http(s)://host[:port][/prefix]` URL.
     #[error(
         "base URL {url:?} is not usable ({reason}); write http(s)://host[:port][/prefix] without \
-         a query, e.g. http://127.0.0.1:8080"
+         a query or fragment, e.g. http://127.0.0.1:8080"
     )]
     InvalidBaseUrl {
         /// The URL as given.

@@ -26,7 +26,10 @@ pub enum WebhookError {
         name: &'static str,
     },
     /// `SdkAppid` is another app's.
-    #[error("the callback is for SdkAppid {got}, not this app's")]
+    #[error(
+        "the callback is for SdkAppid {got}, not this app's: if it is yours, build the Verifier \
+         with that SDKAppID"
+    )]
     WrongSdkAppId {
         /// The `SdkAppid` received.
         got: u64,
@@ -36,7 +39,10 @@ pub enum WebhookError {
     #[error("the callback is not signed (no `Sign` or no `RequestTime`)")]
     MissingSignature,
     /// `Sign` is not SHA-256 of the token and `RequestTime`: another token, or a forgery.
-    #[error("the callback's `Sign` does not match the token")]
+    #[error(
+        "the callback's `Sign` does not match the token: if the callback is genuine, give the \
+         Verifier the callback token shown in the console"
+    )]
     BadSignature,
     /// `RequestTime` is not decimal Unix seconds.
     #[error("the callback's `RequestTime` is not decimal Unix seconds")]
